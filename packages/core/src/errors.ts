@@ -1,0 +1,46 @@
+/**
+ * Stable error codes of Tidemark. Branch on `code`, never on the message.
+ * - `invalid_option`: a set-up option is missing or wrong (thrown at set-up).
+ * - `invalid_event`: a call's arguments cannot make an event (reported, event dropped).
+ * - `event_too_large`: the serialized event exceeds 32 KB (reported, event dropped).
+ * - `storage_unavailable`: durable storage failed; Tidemark fell back to memory.
+ * - `unauthorized`: the collector refused the write key (401/403); sending stopped.
+ * - `rejected`: the collector permanently refused an event (400/422).
+ * - `network`: a request failed or timed out; it will be retried.
+ * - `server`: the collector answered 408/429/5xx; it will be retried.
+ * - `protocol`: the collector answered something Tidemark cannot read.
+ * - `closed`: the client was closed.
+ */
+export type TidemarkErrorCode =
+  | 'invalid_option'
+  | 'invalid_event'
+  | 'event_too_large'
+  | 'storage_unavailable'
+  | 'unauthorized'
+  | 'rejected'
+  | 'network'
+  | 'server'
+  | 'protocol'
+  | 'closed';
+
+/**
+ * The one error class of Tidemark.
+ *
+ * @example
+ * client.on('error', (err) => { if (err.code === 'unauthorized') rotateKey(); });
+ */
+export class TidemarkError extends Error {
+  /** Stable, machine-readable code. */
+  readonly code: TidemarkErrorCode;
+
+  /**
+   * @param code - stable code of the failure
+   * @param message - what went wrong and how to fix it
+   * @param cause - the platform error behind it (a `DOMException`, a `TypeError` from fetch…)
+   */
+  constructor(code: TidemarkErrorCode, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'TidemarkError';
+    this.code = code;
+  }
+}
