@@ -1,0 +1,418 @@
+import { nanoid } from 'nanoid';
+import { systemClock } from './clock.js';
+import { Emitter } from './emitter.js';
+import { TidemarkError, type TidemarkErrorCode } from './errors.js';
+import { EventQueue, type DropInfo } from './event-queue.js';
+import { Flusher, type FlushResult } from './flusher.js';
+import { Identity } from './identity.js';
+import type { KeyValueStorage } from './key-value.js';
+import type { Lifecycle } from './lifecycle.js';
+import { resolveOptions, type Consent, type ResolvedOptions, type TidemarkOptions } from './options.js';
+import { defaultStore } from './platform/default-store.js';
+import { browserLifecycle, browserStorage, defaultDrainLock } from './platform/browser.js';
+import { pageContext, staticContext, type ContextProvider } from './platform/browser-context.js';
+import { writeIdCookie } from './platform/browser-cookie.js';
+import { prepareEvent } from './prepare-event.js';
+import type { QueueStore } from './queue-store.js';
+import { memoryStore } from './stores/memory-store.js';
+import { resilientStore } from './stores/resilient-store.js';
+import { SessionTracker } from './session.js';
+import type { EventContext, EventType, JsonObject, TidemarkEvent } from './types.js';
+import { VERSION } from './version.js';
+
+/** Events a client emits; listen with `client.on(name, listener)`. */
+export interface TidemarkEvents {
+  /** Something failed; the client carries on. */
+  error: TidemarkError;
+  /** Events left the queue undelivered, with the reason and how many. */
+  drop: DropInfo;
+  /** The collector acknowledged these events. */
+  delivered: { messageIds: string[] };
+  [name: string]: unknown;
+}
+
+const CONSENT_KEY = 'tm_consent';
+/** How many of this page's unconfirmed events the page-hide path remembers. */
+const RECENT_LIMIT = 1_000;
+
+/**
+ * The Tidemark client. Calls return at once and never throw: each builds an event, which is
+ * validated, persisted and sent in the background; problems arrive through `on('error')`.
+ * Make one with {@link createTidemark}.
+ */
+export class Tidemark {
+  readonly #o: ResolvedOptions;
+  readonly #emitter = new Emitter<TidemarkEvents>();
+  readonly #identity: Identity;
+  readonly #sessions: SessionTracker;
+  readonly #queue: EventQueue;
+  readonly #flusher: Flusher;
+  readonly #lifecycle: Lifecycle;
+  readonly #baseContext: Partial<EventContext>;
+  readonly #context: ContextProvider;
+  readonly #durable: QueueStore;
+  readonly #storage: KeyValueStorage;
+  readonly #recent = new Map<string, TidemarkEvent>();
+  readonly #handedOnHide = new Set<string>();
+  readonly #deliveredOnHide = new Set<string>();
+  readonly #warned = new Set<TidemarkErrorCode>();
+  readonly #unsubscribe: Array<() => void> = [];
+  #consent: Consent;
+  #closed = false;
+
+  /** @param options - see {@link TidemarkOptions}; invalid options throw a `TidemarkError` */
+  constructor(options: TidemarkOptions) {
+    const o = (this.#o = resolveOptions(options));
+    const clock = o.clock ?? systemClock;
+    const storage = (this.#storage = o.storage ?? browserStorage());
+    this.#lifecycle = o.lifecycle ?? browserLifecycle();
+    this.#baseContext = { ...staticContext(), library: o.library ?? { name: 'tidemark', version: VERSION } };
+    this.#context = o.context ?? pageContextProvider;
+    this.#identity = new Identity(storage);
+    this.#consent = (storage.get(CONSENT_KEY) as Consent | null) ?? o.consent;
+    this.#durable = resilientStore(
+      o.store ? () => o.store! : () => defaultStore(o.writeKey, (err) => this.#report(err)),
+      (err) => this.#report(err),
+    );
+    this.#queue = new EventQueue(this.#consent === 'granted' ? this.#durable : memoryStore(), {
+      maxQueueSize: o.maxQueueSize,
+      maxEventAgeMs: o.maxEventAgeMs,
+      clock,
+      prepare: (event) => this.#prepare(event),
+      onStored: (_events, count) => {
+        if (count >= o.flushAt) void this.#flusher.flush(false);
+        else this.#flusher.schedule();
+      },
+      onDrop: (info) => this.#emitter.emit('drop', info),
+      onError: (err, events) => {
+        this.#report(new TidemarkError('storage_unavailable', `The queue store failed to write ${events.length} events`, err));
+      },
+    });
+    this.#flusher = new Flusher({
+      queue: this.#queue,
+      transport: o.transport,
+      lock: o.lock ?? defaultDrainLock(`tidemark-drain-${o.writeKey}`),
+      clock,
+      lifecycle: this.#lifecycle,
+      context: { writeKey: o.writeKey },
+      flushInterval: o.flushInterval,
+      batchSize: 500,
+      canSend: () => this.#consent === 'granted' && !this.#closed,
+      deliveredOnHide: this.#deliveredOnHide,
+      onDelivered: (messageIds) => {
+        for (const id of messageIds) this.#recent.delete(id), this.#handedOnHide.delete(id);
+        this.#emitter.emit('delivered', { messageIds });
+      },
+      onRejected: (rejections) => {
+        for (const r of rejections) this.#recent.delete(r.messageId);
+        this.#emitter.emit('drop', { reason: 'rejected', count: rejections.length });
+        this.#report(new TidemarkError('rejected', `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}`));
+      },
+      onError: (err) => this.#report(err),
+    });
+    this.#sessions = new SessionTracker(storage, clock, o.sessionTimeoutMs, () => this.#enqueue('track', { event: 'session_start' }));
+    if (o.cookie) writeIdCookie(this.#identity.anonymousId, o.cookie === true ? {} : o.cookie);
+
+    this.#unsubscribe.push(
+      this.#lifecycle.onOnline(() => {
+        this.#flusher.resume();
+        void this.#flusher.flush(false);
+      }),
+      this.#lifecycle.onHide(() => this.#onHide()),
+    );
+    if (o.onError) this.#emitter.on('error', o.onError);
+    // A session starts with the client (as in Amplitude), and a backlog left by an earlier
+    // page or a crash goes out soon after start.
+    this.#sessions.touch();
+    void this.#queue.recount().then((n) => n > 0 && this.#flusher.schedule(0), () => {});
+  }
+
+  /**
+   * Record an action.
+   *
+   * @param event - event name, 1–200 characters
+   * @param properties - JSON-safe details (Dates, BigInts and cycles are converted)
+   * @example tidemark.track('Signed Up', { plan: 'pro' })
+   */
+  track(event: string, properties?: Record<string, unknown>): void {
+    this.#enqueue('track', { event, properties: (properties ?? {}) as JsonObject });
+  }
+
+  /**
+   * Say who the user is, and remember traits for later events.
+   *
+   * @param userId - your ID of the user; `null` clears it, `undefined` keeps it
+   * @param traits - facts about the user
+   * @example tidemark.identify('user_42', { email: 'a@example.com' })
+   */
+  identify(userId?: string | null, traits?: Record<string, unknown>): void {
+    this.#guard(() => {
+      if (userId !== undefined && userId !== null && (typeof userId !== 'string' || !userId)) {
+        throw new TidemarkError('invalid_event', 'identify() needs a non-empty string user ID, or null to clear it');
+      }
+      const safe = traits === undefined ? undefined : (traits as JsonObject);
+      this.#identity.identify(userId, safe);
+      this.#enqueue('identify', { traits: safe ?? {} });
+    });
+  }
+
+  /**
+   * Record a page view; the page's URL, path, title and referrer are added.
+   *
+   * @param name - page name
+   * @param properties - extra details
+   * @example tidemark.page('Pricing')
+   */
+  page(name?: string, properties?: Record<string, unknown>): void {
+    const page = this.#context().page as JsonObject | undefined;
+    const fields: Partial<TidemarkEvent> = { properties: { ...page, ...(properties as JsonObject) } };
+    if (typeof name === 'string') fields.name = name;
+    this.#enqueue('page', fields);
+  }
+
+  /**
+   * Associate the user with a group (company, team, account).
+   *
+   * @param groupId - the group's ID
+   * @param traits - facts about the group
+   */
+  group(groupId: string, traits?: Record<string, unknown>): void {
+    this.#guard(() => {
+      if (typeof groupId !== 'string' || !groupId) throw new TidemarkError('invalid_event', 'group() needs a non-empty string group ID');
+      this.#enqueue('group', { groupId, traits: (traits ?? {}) as JsonObject });
+    });
+  }
+
+  /**
+   * Merge two identities: `previousId` (default: the current user or anonymous ID) becomes `newId`.
+   *
+   * @param newId - the new user ID
+   * @param previousId - the old ID
+   */
+  alias(newId: string, previousId?: string): void {
+    this.#guard(() => {
+      if (typeof newId !== 'string' || !newId) throw new TidemarkError('invalid_event', 'alias() needs a non-empty string new ID');
+      const previous = previousId ?? this.#identity.userId ?? this.#identity.anonymousId;
+      this.#identity.alias(newId);
+      this.#enqueue('alias', { previousId: previous });
+    });
+  }
+
+  /** Forget the user: new anonymous ID, no user ID or traits, and a new session on the next event. */
+  reset(): void {
+    this.#guard(() => {
+      this.#identity.reset();
+      this.#sessions.end();
+      if (this.#o.cookie) writeIdCookie(this.#identity.anonymousId, this.#o.cookie === true ? {} : this.#o.cookie);
+    });
+  }
+
+  /**
+   * Send everything queued now, waiting for another tab's drain if one is running.
+   *
+   * @returns how many events were delivered and rejected, and how many remain
+   */
+  async flush(): Promise<FlushResult> {
+    if (this.#closed) return { delivered: 0, rejected: 0, pending: this.#queue.approxCount };
+    await this.#queue.settle();
+    return this.#flusher.flush(true);
+  }
+
+  /**
+   * Flush (within `timeoutMs`) and release timers, listeners and connections. Calls made
+   * afterwards are ignored; queued events stay in the durable store for the next start.
+   *
+   * @param timeoutMs - longest wait for the final flush @default 5000
+   */
+  async close(timeoutMs = 5_000): Promise<void> {
+    if (this.#closed) return;
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#flusher.cancel();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.flush().then(() => {}, () => {}), deadline]);
+    clearTimeout(timer);
+    this.#closed = true;
+    this.#flusher.cancel();
+    await Promise.allSettled([this.#queue.store.close?.(), this.#o.transport.close?.()]);
+  }
+
+  /** The visitor's anonymous ID, available synchronously from the first line. */
+  getAnonymousId(): string {
+    return this.#identity.anonymousId;
+  }
+
+  /** The current user ID, if identified. */
+  getUserId(): string | undefined {
+    return this.#identity.userId;
+  }
+
+  /** The current session ID (its start time in ms). */
+  getSessionId(): number {
+    return this.#sessions.id;
+  }
+
+  /**
+   * Headers that carry this visitor to your backend, where `@tidemark/server` reads them.
+   *
+   * @returns `x-tidemark-anonymous-id` and `x-tidemark-session-id`
+   * @example fetch('/api/purchase', { method: 'POST', headers: tidemark.attributionHeaders() })
+   */
+  attributionHeaders(): Record<string, string> {
+    return { 'x-tidemark-anonymous-id': this.#identity.anonymousId, 'x-tidemark-session-id': String(this.#sessions.id) };
+  }
+
+  /** The current consent state. */
+  getConsent(): Consent {
+    return this.#consent;
+  }
+
+  /**
+   * Change consent; the choice persists. `granted` moves events held in memory to the durable
+   * queue and sends them; `denied` drops and clears everything queued.
+   *
+   * @param consent - the new state
+   */
+  setConsent(consent: Consent): void {
+    if (consent !== 'pending' && consent !== 'granted' && consent !== 'denied') {
+      this.#report(new TidemarkError('invalid_option', "setConsent() takes 'pending', 'granted' or 'denied'"));
+      return;
+    }
+    const previous = this.#consent;
+    this.#consent = consent;
+    this.#guard(() => this.#storage.set(CONSENT_KEY, consent));
+    if (consent === previous) return;
+    const done = (p: Promise<unknown>) => p.catch((err) => this.#report(new TidemarkError('storage_unavailable', 'Changing consent failed', err)));
+    if (consent === 'granted') {
+      void done(this.#queue.moveTo(this.#durable).then(() => this.#flusher.schedule(0)));
+    } else if (consent === 'pending') {
+      void done(this.#queue.moveTo(memoryStore()));
+    } else {
+      this.#recent.clear();
+      const dropAll = async () => {
+        await this.#queue.settle();
+        const count = await this.#queue.recount();
+        await this.#queue.clear();
+        await this.#durable.clear();
+        await this.#queue.moveTo(memoryStore());
+        if (count) this.#emitter.emit('drop', { reason: 'consent', count });
+      };
+      void done(dropAll());
+    }
+  }
+
+  /** Stop collecting: drop and clear queued events; persists (same as `setConsent('denied')`). */
+  optOut(): void {
+    this.setConsent('denied');
+  }
+
+  /** Resume collecting after `optOut()` (same as `setConsent('granted')`). */
+  optIn(): void {
+    this.setConsent('granted');
+  }
+
+  /**
+   * Listen to `error`, `drop` or `delivered`.
+   *
+   * @returns a function that removes the listener
+   * @example tidemark.on('drop', ({ reason, count }) => console.warn(reason, count))
+   */
+  on<K extends keyof TidemarkEvents & string>(name: K, listener: (payload: TidemarkEvents[K]) => void): () => void {
+    return this.#emitter.on(name, listener);
+  }
+
+  /** Build the event of a call and hand it to the queue. The hot path: no I/O, no JSON. */
+  #enqueue(type: EventType, fields: Partial<TidemarkEvent>): void {
+    if (this.#closed) return this.#report(new TidemarkError('closed', 'The client is closed; calls after close() are ignored'));
+    if (this.#consent === 'denied') return;
+    try {
+      const sessionId = this.#sessions.touch();
+      const event = {
+        type,
+        messageId: nanoid(),
+        timestamp: new Date(this.#o.clock?.now() ?? Date.now()).toISOString(),
+        anonymousId: this.#identity.anonymousId,
+        ...fields,
+        context: { ...this.#baseContext, ...this.#context(), sessionId },
+      } as TidemarkEvent;
+      if (this.#identity.userId !== undefined) event.userId = this.#identity.userId;
+      this.#queue.push(event);
+    } catch (err) {
+      this.#report(new TidemarkError('invalid_event', 'Building the event failed', err));
+    }
+  }
+
+  #prepare(event: TidemarkEvent): TidemarkEvent | undefined {
+    const ready = prepareEvent(event, { beforeSend: this.#o.beforeSend, report: (err) => this.#report(err) });
+    if (!ready) {
+      this.#emitter.emit('drop', { reason: 'invalid', count: 1 });
+      return undefined;
+    }
+    this.#recent.set(ready.messageId, ready);
+    if (this.#recent.size > RECENT_LIMIT) this.#recent.delete(this.#recent.keys().next().value!);
+    return ready;
+  }
+
+  /**
+   * The page is being hidden or unloaded: start the durable write of what is pending, and
+   * hand this page's unconfirmed events to the transport's unload path (beacon/keepalive).
+   * They stay queued: if the page survives and the answer arrives, the next drain removes
+   * them; if not, the next page resends them and the collector dedupes by `messageId`.
+   */
+  #onHide(): void {
+    void this.#queue.settle().catch(() => {});
+    const transport = this.#o.transport;
+    if (!transport.sendOnHide || this.#consent !== 'granted' || this.#flusher.stopped || !this.#lifecycle.isOnline()) return;
+    const events = [...this.#recent.values()].filter((e) => !this.#handedOnHide.has(e.messageId) && !this.#flusher.inFlight.has(e.messageId));
+    if (!events.length) return;
+    try {
+      const { handed, result } = transport.sendOnHide(events, { writeKey: this.#o.writeKey });
+      for (const id of handed) this.#handedOnHide.add(id);
+      void result.then((r) => {
+        for (const id of r.delivered) {
+          this.#recent.delete(id);
+          this.#deliveredOnHide.add(id);
+        }
+        if (r.delivered.length) this.#emitter.emit('delivered', { messageIds: r.delivered });
+      }, () => {});
+    } catch (err) {
+      this.#report(new TidemarkError('network', 'The page-hide send failed', err));
+    }
+  }
+
+  #guard(run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.#report(err instanceof TidemarkError ? err : new TidemarkError('invalid_event', String(err), err));
+    }
+  }
+
+  #report(error: TidemarkError): void {
+    this.#emitter.emit('error', error);
+    // Say each distinct problem once in the console, never once per event.
+    if ((this.#o.debug || !this.#emitter.has('error')) && !this.#warned.has(error.code)) {
+      this.#warned.add(error.code);
+      console.warn(`[tidemark] ${error.message}`);
+    }
+  }
+}
+
+function pageContextProvider(): Partial<EventContext> {
+  const page = pageContext();
+  return page ? { page } : {};
+}
+
+/**
+ * Create a Tidemark client.
+ *
+ * @param options - `writeKey` and `transport` are required; see {@link TidemarkOptions}
+ * @returns the client
+ * @throws TidemarkError `invalid_option` when an option is missing or out of range
+ * @example
+ * const tidemark = createTidemark({ writeKey: 'wk_123', transport: httpTransport({ host: 'https://collector.example' }) });
+ * tidemark.track('Signed Up', { plan: 'pro' });
+ */
+export function createTidemark(options: TidemarkOptions): Tidemark {
+  return new Tidemark(options);
+}

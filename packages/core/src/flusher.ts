@@ -1,0 +1,163 @@
+import { backoffDelay } from './backoff.js';
+import type { Clock, TimerHandle } from './clock.js';
+import type { DrainLock } from './drain-lock.js';
+import { TidemarkError } from './errors.js';
+import type { EventQueue } from './event-queue.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { Rejection, SendContext, SendResult, Transport } from './transport.js';
+
+/** What one `flush()` achieved. */
+export interface FlushResult {
+  /** Events the collector acknowledged during this flush. */
+  delivered: number;
+  /** Events refused for good during this flush. */
+  rejected: number;
+  /** Events this client knows are still queued afterwards. */
+  pending: number;
+  /** The failure that stopped the flush early, if any. */
+  error?: TidemarkError;
+}
+
+/** Options of {@link Flusher}. */
+export interface FlusherOptions {
+  queue: EventQueue;
+  transport: Transport;
+  lock: DrainLock;
+  clock: Clock;
+  lifecycle: Lifecycle;
+  context: SendContext;
+  flushInterval: number;
+  /** Events read from the queue per send. */
+  batchSize: number;
+  /** Events that may be sent now (false while consent is pending or denied). */
+  canSend: () => boolean;
+  /** `messageId`s already delivered by the page-hide path; removed without sending. */
+  deliveredOnHide: Set<string>;
+  onDelivered: (messageIds: string[]) => void;
+  onRejected: (rejections: Rejection[]) => void;
+  onError: (error: TidemarkError) => void;
+  random?: () => number;
+}
+
+/**
+ * Moves events from the queue to the transport: on `flushAt`, every `flushInterval`, when
+ * back online and on demand. One drain at a time per client, one per origin through the
+ * {@link DrainLock}; failures back off exponentially with full jitter and honour
+ * `Retry-After`; 401/403 stop sending until `resume()`.
+ */
+export class Flusher {
+  #running: Promise<FlushResult> | undefined;
+  #timer: TimerHandle | undefined;
+  #timerAt = 0;
+  #attempt = 0;
+  #retryAt = 0;
+  #stopped = false;
+  /** `messageId`s being sent right now, so the page-hide path does not send them too. */
+  readonly inFlight = new Set<string>();
+  readonly #o: FlusherOptions;
+
+  /** @param options - collaborators and settings */
+  constructor(options: FlusherOptions) {
+    this.#o = options;
+  }
+
+  /** Run a flush after `flushInterval` unless one is already planned sooner. */
+  schedule(delay = this.#o.flushInterval): void {
+    const at = this.#o.clock.now() + delay;
+    if (this.#timer !== undefined && this.#timerAt <= at) return;
+    this.cancel();
+    this.#timerAt = at;
+    this.#timer = this.#o.clock.setTimeout(() => {
+      this.#timer = undefined;
+      void this.flush(false);
+    }, delay);
+  }
+
+  /** Cancel the planned flush. */
+  cancel(): void {
+    if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Forget the backoff (connectivity came back) and allow sending again after a stop. */
+  resume(): void {
+    this.#attempt = 0;
+    this.#retryAt = 0;
+    this.#stopped = false;
+  }
+
+  /** Whether sending stopped on a 401/403. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /**
+   * Drain the queue now. Concurrent calls share one drain.
+   *
+   * @param explicit - the app asked (`flush()`): ignore backoff and wait for the drain lock
+   * @returns what the drain achieved
+   */
+  flush(explicit: boolean): Promise<FlushResult> {
+    if (!this.#running) {
+      this.#running = this.#o.lock
+        .run(() => this.#drain(explicit), explicit)
+        .then((result) => result ?? this.#result(0, 0))
+        .finally(() => (this.#running = undefined));
+    }
+    return this.#running;
+  }
+
+  async #drain(explicit: boolean): Promise<FlushResult> {
+    const o = this.#o;
+    let delivered = 0;
+    let rejected = 0;
+    if (!explicit && o.clock.now() < this.#retryAt) return this.#result(0, 0);
+    while (!this.#stopped && o.canSend() && o.lifecycle.isOnline()) {
+      const entries = await o.queue.peek(o.batchSize);
+      if (!entries.length) break;
+      const keyOf = new Map(entries.map((e) => [e.event.messageId, e.key]));
+      // Delivered by a keepalive request while the page was hidden: remove, do not resend.
+      const done = entries.filter((e) => o.deliveredOnHide.delete(e.event.messageId) || !e.event.messageId);
+      const events = entries.filter((e) => !done.includes(e)).map((e) => e.event);
+      await o.queue.remove(done.map((e) => e.key));
+      if (!events.length) continue;
+
+      for (const e of events) this.inFlight.add(e.messageId);
+      const result = await o.transport.send(events, o.context).catch(
+        // Transports report failures as data; one that throws anyway is treated as a network error.
+        (err: unknown): SendResult => ({ delivered: [], rejected: [], error: new TidemarkError('network', 'The transport threw', err) }),
+      );
+      for (const e of events) this.inFlight.delete(e.messageId);
+
+      const gone = [...result.delivered, ...result.rejected.map((r) => r.messageId)];
+      await o.queue.remove(gone.flatMap((id) => keyOf.get(id) ?? []));
+      delivered += result.delivered.length;
+      rejected += result.rejected.length;
+      if (result.delivered.length) o.onDelivered(result.delivered);
+      if (result.rejected.length) o.onRejected(result.rejected);
+
+      if (result.stop) {
+        this.#stopped = true;
+        if (result.error) o.onError(result.error);
+        return this.#result(delivered, rejected, result.error);
+      }
+      if (gone.length < events.length) {
+        this.#attempt++;
+        const delay = backoffDelay(this.#attempt, result.retryAfterMs, o.random);
+        this.#retryAt = o.clock.now() + delay;
+        this.schedule(delay);
+        if (result.error) o.onError(result.error);
+        return this.#result(delivered, rejected, result.error);
+      }
+      this.#attempt = 0;
+      this.#retryAt = 0;
+    }
+    return this.#result(delivered, rejected);
+  }
+
+  #result(delivered: number, rejected: number, error?: TidemarkError): FlushResult {
+    const result: FlushResult = { delivered, rejected, pending: this.#o.queue.approxCount };
+    if (error) result.error = error;
+    return result;
+  }
+}

@@ -1,0 +1,46 @@
+import type { EventContext, PageContext } from '../types.js';
+import { hasWindow } from './browser.js';
+
+/** Context fields a platform adds to every event. */
+export type ContextProvider = () => Partial<EventContext>;
+
+/**
+ * The environment part of the context that never changes within a page: locale, time zone,
+ * and in browsers the user agent and screen. Read once, because `Intl` and `screen` reads are
+ * slow enough to matter per event.
+ *
+ * @returns fields for `context`
+ */
+export function staticContext(): Partial<EventContext> {
+  const ctx: Partial<EventContext> = {};
+  try {
+    const intl = Intl.DateTimeFormat().resolvedOptions();
+    ctx.timezone = intl.timeZone;
+    ctx.locale = (globalThis.navigator?.language as string | undefined) ?? intl.locale;
+  } catch {
+    // Intl missing in a stripped runtime: leave the fields out.
+  }
+  if (hasWindow()) {
+    const { navigator, screen, devicePixelRatio } = globalThis.window;
+    ctx.userAgent = navigator.userAgent;
+    if (screen) ctx.screen = { width: screen.width, height: screen.height, density: devicePixelRatio };
+  }
+  return ctx;
+}
+
+/**
+ * The page the event happened on, read at call time (SPAs change it without reloads).
+ *
+ * @returns the page context, or undefined outside a browser
+ */
+export function pageContext(): PageContext | undefined {
+  if (!hasWindow()) return undefined;
+  const { location, document } = globalThis.window;
+  return {
+    url: location.href,
+    path: location.pathname,
+    search: location.search,
+    title: document.title,
+    referrer: document.referrer,
+  };
+}

@@ -1,0 +1,69 @@
+import { TidemarkError } from './errors.js';
+import { eventJson, utf8Length } from './event-json.js';
+import { toJsonObject } from './json-safe.js';
+import { LIMITS, type TidemarkEvent } from './types.js';
+
+/** The deferred stages between a call and the queue: validate → make JSON-safe → `beforeSend` → size check. */
+export interface PrepareStages {
+  beforeSend?: ((event: TidemarkEvent) => TidemarkEvent | null) | undefined;
+  /** Told why an event was dropped. */
+  report: (error: TidemarkError) => void;
+}
+
+/**
+ * Turn the raw event of a call into a valid wire event, or drop it with a reported
+ * `TidemarkError`. Runs off the hot path (in the queue's microtask), so `track()` itself
+ * stays a few object writes.
+ *
+ * @param event - as built by the call; properties and traits may hold anything
+ * @param stages - `beforeSend` and the error sink
+ * @returns the event to queue, or `undefined` when it was dropped
+ */
+export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): TidemarkEvent | undefined {
+  if (event.type === 'track') {
+    const name = event.event as unknown;
+    if (typeof name !== 'string' || !name.trim() || name.length > LIMITS.maxEventNameLength) {
+      stages.report(
+        new TidemarkError('invalid_event', `track() needs an event name: a non-empty string of at most ${LIMITS.maxEventNameLength} characters (got ${describe(name)})`),
+      );
+      return undefined;
+    }
+  }
+  if (event.properties !== undefined) event.properties = toJsonObject(event.properties);
+  if (event.traits !== undefined) event.traits = toJsonObject(event.traits);
+
+  let out: TidemarkEvent | null = event;
+  if (stages.beforeSend) {
+    try {
+      out = stages.beforeSend(event);
+    } catch (err) {
+      stages.report(new TidemarkError('invalid_event', 'beforeSend threw; the event was kept unchanged', err));
+      out = event;
+    }
+    if (out === null) return undefined;
+    if (!out || typeof out !== 'object' || typeof out.messageId !== 'string') {
+      stages.report(new TidemarkError('invalid_event', 'beforeSend must return the event or null; the event was kept unchanged'));
+      out = event;
+    }
+  }
+
+  let json: string;
+  try {
+    json = eventJson(out);
+  } catch (err) {
+    stages.report(new TidemarkError('invalid_event', 'beforeSend returned an event that is not JSON', err));
+    return undefined;
+  }
+  const bytes = utf8Length(json);
+  if (bytes > LIMITS.maxEventBytes) {
+    const what = out.event ?? out.name ?? out.type;
+    stages.report(new TidemarkError('event_too_large', `Event "${String(what).slice(0, 60)}" is ${bytes} bytes; the limit is ${LIMITS.maxEventBytes}. Send less in its properties.`));
+    return undefined;
+  }
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  return value === null ? 'null' : typeof value;
+}

@@ -1,0 +1,49 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { createStore, setMany } from 'idb-keyval';
+import type { TidemarkEvent } from '../types.js';
+import { indexedDbStore } from './indexeddb-store.js';
+
+const ev = (n: number): TidemarkEvent => ({
+  type: 'track', event: `e${n}`, messageId: `m${n}`, timestamp: new Date().toISOString(), anonymousId: 'anon-123456', context: { library: { name: 't', version: '0' }, sessionId: 1 },
+});
+
+let db = 0;
+const fresh = () => `test-${++db}`;
+
+describe('indexedDbStore (logic, on fake-indexeddb)', () => {
+  it('reads back in insertion order across several writers sharing a database', async () => {
+    const name = fresh();
+    const tabA = indexedDbStore({ dbName: name });
+    const tabB = indexedDbStore({ dbName: name });
+    await tabA.add([ev(1), ev(2)]);
+    await tabB.add([ev(3)]);
+    await tabA.add([ev(4)]);
+    const entries = await tabA.peek(10);
+    expect(entries.map((e) => e.event.event)).toEqual(['e1', 'e2', 'e3', 'e4']);
+    expect(new Set(entries.map((e) => e.key)).size).toBe(4);
+    expect(await tabB.count()).toBe(4);
+  });
+
+  it('peeks a limited range and removes by key without touching the rest', async () => {
+    const store = indexedDbStore({ dbName: fresh() });
+    await store.add(Array.from({ length: 50 }, (_, i) => ev(i)));
+    const first = await store.peek(10);
+    expect(first.map((e) => e.event.messageId)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+    await store.remove(first.map((e) => e.key));
+    expect(await store.count()).toBe(40);
+    expect((await store.peek(1))[0]!.event.messageId).toBe('m10');
+    await store.clear();
+    expect(await store.count()).toBe(0);
+  });
+
+  it('removes rows that are not events instead of blocking the queue', async () => {
+    const dbName = fresh();
+    const store = indexedDbStore({ dbName });
+    await store.add([ev(1)]);
+    await setMany([['0', '{not json'], ['00', 42]], createStore(dbName, 'queue'));
+    const entries = await store.peek(10);
+    expect(entries.map((e) => e.event.messageId)).toEqual(['m1']);
+    expect(await store.count()).toBe(1);
+  });
+});

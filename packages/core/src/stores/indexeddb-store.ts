@@ -1,0 +1,72 @@
+import { createStore, clear, delMany, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
+import type { QueueEntry, QueueStore } from '../queue-store.js';
+import type { TidemarkEvent } from '../types.js';
+import { eventJson } from '../event-json.js';
+import { queueKeyFactory } from './queue-key.js';
+
+/** Options of {@link indexedDbStore}. */
+export interface IndexedDbStoreOptions {
+  /** Database name. @default 'tidemark' */
+  dbName?: string;
+  /** Object store name; one per write key keeps apps on one origin apart. @default 'queue' */
+  storeName?: string;
+}
+
+/**
+ * A {@link QueueStore} in IndexedDB through idb-keyval: one key per event, so adding and
+ * removing never rewrites the queue (the localStorage-queue failure of older SDKs), and
+ * every tab of the origin shares it. Each event is stored as its JSON text: cloning one
+ * string is cheaper than cloning an object tree, and the text was already made to check
+ * the 32 KB limit.
+ *
+ * @param options - database and store names
+ * @returns the store; wrap it in `resilientStore` to survive IndexedDB failures
+ * @example const store = indexedDbStore({ storeName: 'queue-wk_123' });
+ */
+export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore {
+  const { dbName = 'tidemark', storeName = 'queue' } = options;
+  const nextKey = queueKeyFactory();
+  const use: UseStore = createStore(dbName, storeName);
+  return {
+    kind: 'indexeddb',
+    async add(events) {
+      if (!events.length) return;
+      await setMany(events.map((event) => [nextKey(), eventJson(event)]), use);
+    },
+    async peek(limit) {
+      // Keys and values in one transaction, so the two lists line up.
+      const [keys, values] = await use('readonly', (store) =>
+        Promise.all([promisifyRequest(store.getAllKeys(null, limit)), promisifyRequest(store.getAll(null, limit))]),
+      );
+      const out: QueueEntry[] = [];
+      const damaged: IDBValidKey[] = [];
+      keys.forEach((key, i) => {
+        const event = parse(values[i]);
+        if (event) out.push({ key: String(key), event });
+        else damaged.push(key);
+      });
+      // A row that is not an event (damaged, or written by a foreign script) would block the
+      // queue forever: remove it.
+      if (damaged.length) await delMany(damaged, use);
+      return out;
+    },
+    async remove(keys) {
+      if (keys.length) await delMany(keys, use);
+    },
+    count() {
+      return use('readonly', (store) => promisifyRequest(store.count()));
+    },
+    clear() {
+      return clear(use);
+    },
+  };
+}
+
+function parse(value: unknown): TidemarkEvent | undefined {
+  try {
+    const event = typeof value === 'string' ? JSON.parse(value) : value;
+    return event && typeof event === 'object' && typeof event.messageId === 'string' ? event : undefined;
+  } catch {
+    return undefined;
+  }
+}
