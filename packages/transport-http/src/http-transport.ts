@@ -1,0 +1,113 @@
+import { LIMITS, TidemarkError, type SendContext, type TidemarkEvent, type Transport } from '@tidemark/core';
+import { merge, readAcceptance, type RequestOutcome } from './acceptance.js';
+import { batchBody, chunkEvents } from './chunk.js';
+import { classifyStatus, parseRetryAfter } from './status.js';
+import { sendOnHide } from './unload.js';
+
+/** Options of {@link httpTransport}. */
+export interface HttpTransportOptions {
+  /** Collector origin, e.g. `https://collector.example`. */
+  host: string;
+  /** Batch path. @default '/v1/batch' */
+  path?: string;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+  /** Abort a request after this long, in ms. @default 10000 */
+  timeoutMs?: number;
+  /** Gzip bodies over 2 KB with `CompressionStream` where the runtime has it. @default false */
+  compress?: boolean;
+  /** Requests in flight at once during a drain. @default 4 */
+  concurrency?: number;
+  /** The `fetch` to use (inject one in tests or old runtimes). @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** Smallest body worth compressing: below it gzip's header costs more than it saves. */
+const COMPRESS_MIN_BYTES = 2048;
+
+
+/**
+ * HTTP batch transport speaking the Segment-spec `/v1/batch`: Basic auth with the write key,
+ * bodies split to ≤ 500 KB and ≤ 100 events, a bad event (400/422) isolated by splitting so
+ * only it is dropped, 413 split, 401/403 stop, 408/429/5xx and network failures retried by
+ * the core, and `fetch` keepalive or `sendBeacon` on page hide.
+ *
+ * @param options - see {@link HttpTransportOptions}
+ * @returns a transport for `createTidemark({ transport })`
+ * @example createTidemark({ writeKey: 'wk_123', transport: httpTransport({ host: 'https://collector.example' }) })
+ */
+export function httpTransport(options: HttpTransportOptions): Transport {
+  if (!options || typeof options.host !== 'string' || !/^https?:\/\//.test(options.host)) {
+    throw new TidemarkError('invalid_option', "host must be the collector's URL (pass { host: 'https://collector.example' })");
+  }
+  const url = options.host.replace(/\/+$/, '') + (options.path ?? '/v1/batch');
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  const authOf = (writeKey: string) => `Basic ${btoa(unescape(encodeURIComponent(`${writeKey}:`)))}`;
+
+  async function post(events: TidemarkEvent[], ctx: SendContext): Promise<RequestOutcome> {
+    const ids = events.map((e) => e.messageId);
+    let response: Response;
+    try {
+      const headers: Record<string, string> = { 'Content-Type': 'application/json', Authorization: authOf(ctx.writeKey), ...options.headers };
+      let body: BodyInit = batchBody(events);
+      if (options.compress && body.length >= COMPRESS_MIN_BYTES && typeof CompressionStream !== 'undefined') {
+        body = await gzip(body);
+        headers['Content-Encoding'] = 'gzip';
+      }
+      response = await doFetch(url, { method: 'POST', headers, body, signal: timeoutSignal(timeoutMs, ctx.signal) });
+    } catch (err) {
+      return { delivered: [], rejected: [], error: new TidemarkError('network', `POST ${url} failed: ${(err as Error)?.name ?? 'error'}`, err) };
+    }
+    const kind = classifyStatus(response.status);
+    if (kind === 'delivered') return readAcceptance(response, ids);
+    void response.body?.cancel().catch(() => {});
+    if (kind === 'unauthorized') {
+      return { delivered: [], rejected: [], stop: true, error: new TidemarkError('unauthorized', `The collector refused the write key (HTTP ${response.status}); check writeKey`) };
+    }
+    if (kind === 'bad_request' || kind === 'too_large') {
+      if (events.length === 1) return { delivered: [], rejected: [{ messageId: ids[0]!, reason: `HTTP ${response.status}` }] };
+      // Halve until the bad event stands alone, so its neighbours still go.
+      const mid = Math.ceil(events.length / 2);
+      return merge(await Promise.all([post(events.slice(0, mid), ctx), post(events.slice(mid), ctx)]));
+    }
+    const partial: RequestOutcome = { delivered: [], rejected: [], error: new TidemarkError('server', `The collector answered HTTP ${response.status}; will retry`) };
+    const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
+    if (retryAfterMs !== undefined) partial.retryAfterMs = retryAfterMs;
+    return partial;
+  }
+
+  return {
+    async send(events, ctx) {
+      const chunks = chunkEvents(events, LIMITS.maxBatchBytes, LIMITS.maxBatchEvents);
+      const results: RequestOutcome[] = [];
+      let next = 0;
+      let stop = false;
+      const worker = async () => {
+        while (next < chunks.length && !stop) {
+          const result = await post(chunks[next++]!, ctx);
+          results.push(result);
+          if (result.stop) stop = true;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+      return merge(results);
+    },
+    sendOnHide(events, ctx) {
+      return sendOnHide(events, ctx.writeKey, url, doFetch);
+    },
+  };
+}
+
+function timeoutSignal(ms: number, outer?: AbortSignal): AbortSignal | undefined {
+  if (typeof AbortSignal === 'undefined' || typeof AbortSignal.timeout !== 'function') return outer;
+  const timeout = AbortSignal.timeout(ms);
+  if (!outer) return timeout;
+  return typeof AbortSignal.any === 'function' ? AbortSignal.any([timeout, outer]) : timeout;
+}
+
+async function gzip(text: string): Promise<ArrayBuffer> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
+}
