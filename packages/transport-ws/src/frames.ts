@@ -1,0 +1,83 @@
+/**
+ * The Nucleus-style wire of the socket: frames `{ "data": [...] }` out, and what the
+ * collector may answer: `{ "reportedIds": [...] }` after it stored events, `{ "error": … }`
+ * for a frame it could not read, or (from a broken server) anything else.
+ */
+
+const FRAME_HEAD = '{"data":[';
+const FRAME_TAIL = ']}';
+/** Bytes a frame spends around its events: head, tail. Commas are counted per event. */
+export const FRAME_OVERHEAD = FRAME_HEAD.length + FRAME_TAIL.length;
+
+/**
+ * Join events already serialized to JSON into one frame, without serializing them again.
+ *
+ * @param events - each event's JSON text
+ * @returns the frame's text
+ * @example frameOf(['{"id":"a"}']) // '{"data":[{"id":"a"}]}'
+ */
+export function frameOf(events: readonly string[]): string {
+  return FRAME_HEAD + events.join(',') + FRAME_TAIL;
+}
+
+/**
+ * UTF-8 size of a string, counted without allocating (one pass over its UTF-16 units).
+ *
+ * @param text - the string to measure
+ * @returns its size in bytes once encoded as UTF-8
+ * @example utf8Length('né') // 3
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff) {
+      bytes += 2; // a surrogate pair: two units, four bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+/** What a server message said, once read. */
+export type ServerMessage =
+  /** `{ reportedIds }`: these events are durably stored. */
+  | { kind: 'ack'; ids: string[] }
+  /** `{ error }`: the server could not accept a frame; its events stay unacknowledged. */
+  | { kind: 'error'; message: string }
+  /** Anything else: not JSON, not an object, or without `reportedIds`/`error`. */
+  | { kind: 'malformed'; sample: string };
+
+/**
+ * Read one message from the collector. Never throws.
+ *
+ * IDs are matched as strings: the collector echoes each `id` with its JSON type, and ours
+ * are always strings, but a server that turned `"42"` into `42` still means that event.
+ *
+ * @param data - the message's data (text frames; anything else is malformed)
+ * @returns the message, classified
+ * @example parseServerMessage('{"reportedIds":["a"]}') // { kind: 'ack', ids: ['a'] }
+ */
+export function parseServerMessage(data: unknown): ServerMessage {
+  const sample = typeof data === 'string' ? data.slice(0, 200) : Object.prototype.toString.call(data);
+  if (typeof data !== 'string') return { kind: 'malformed', sample };
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch {
+    return { kind: 'malformed', sample };
+  }
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return { kind: 'malformed', sample };
+  const { reportedIds, error } = message as { reportedIds?: unknown; error?: unknown };
+  if (Array.isArray(reportedIds)) {
+    const ids: string[] = [];
+    for (const id of reportedIds) if (typeof id === 'string' || typeof id === 'number') ids.push(String(id));
+    return { kind: 'ack', ids };
+  }
+  if (error !== undefined) {
+    return { kind: 'error', message: typeof error === 'string' ? error : JSON.stringify(error) ?? 'unknown error' };
+  }
+  return { kind: 'malformed', sample };
+}

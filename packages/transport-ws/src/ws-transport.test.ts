@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import { ackAll } from '../../../e2e/support/ws-scripted-server.js';
+import { helpers, server, transport, until } from './test-kit.js';
+
+describe('wsTransport acknowledgements', () => {
+  it('resolves exactly the events whose IDs come back, ignoring unknown IDs', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl, ackTimeoutMs: 300 });
+    const events = helpers.makeEvents(10, 'exact');
+    const acked = events.slice(0, 4).map((e) => e.messageId);
+    srv.script = (frame) => {
+      frame.store(acked);
+      frame.ack([...acked, 'not-one-of-ours', 42]);
+    };
+
+    const result = await ws.send(events, { writeKey: '' });
+
+    expect(result.delivered.sort()).toEqual([...acked].sort());
+    expect(result.rejected).toEqual([]);
+    expect(result.error?.code).toBe('network');
+    expect(result.stop).toBeUndefined();
+    expect(srv.stored.size).toBe(4);
+  });
+
+  it('streams over one socket as events arrive, batching a tick into one frame', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl });
+    const [a, b, c] = [helpers.makeEvents(3, 'a'), helpers.makeEvents(2, 'b'), helpers.makeEvents(1, 'c')];
+
+    const results = await Promise.all([ws.send(a!, { writeKey: '' }), ws.send(b!, { writeKey: '' }), ws.send(c!, { writeKey: '' })]);
+
+    expect(results.map((r) => r.delivered.length)).toEqual([3, 2, 1]);
+    expect(srv.counts.frames).toBe(1);
+    expect(srv.counts.connections).toBe(1);
+    expect(ws.state).toBe('open');
+  });
+
+  it('re-sends events after reconnect when the server closes before acking, storing them once', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl });
+    const events = helpers.makeEvents(20, 'drop');
+    let frames = 0;
+    srv.script = (frame) => {
+      if (frames++ === 0) {
+        frame.store(); // stored, but the ack is lost with the socket
+        frame.close(1011, 'crash');
+      } else ackAll(frame);
+    };
+
+    const report = await helpers.drain(ws, events, { pauseMs: 20 });
+
+    expect(report.left).toEqual([]);
+    expect(report.errors[0]).toBe('network');
+    expect(new Set(report.delivered)).toEqual(new Set(events.map((e) => e.messageId)));
+    expect(srv.stored.size).toBe(20);
+    expect(srv.counts.connections).toBe(2);
+    for (const event of events) expect(srv.received.get(event.messageId)).toBe(2);
+  });
+
+  it('retries the IDs a server left unacknowledged', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl, ackTimeoutMs: 200 });
+    const events = helpers.makeEvents(10, 'some');
+    const firstHalf = new Set(events.slice(0, 5).map((e) => e.messageId));
+    srv.script = (frame) => {
+      const some = frame.ids.filter((id) => firstHalf.has(id));
+      frame.store(some);
+      frame.ack(some);
+      srv.script = ackAll;
+    };
+
+    const report = await helpers.drain(ws, events, { pauseMs: 20 });
+
+    expect(report.rounds).toBe(2);
+    expect(report.left).toEqual([]);
+    expect(srv.stored.size).toBe(10);
+    for (const event of events) expect(srv.received.get(event.messageId)).toBe(firstHalf.has(event.messageId) ? 1 : 2);
+  });
+
+  it('reports malformed server messages once and keeps streaming', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl });
+    srv.script = (frame) => {
+      frame.send('not json');
+      frame.send('[1,2,3]');
+      frame.send('{"hello":"world"}');
+      ackAll(frame);
+    };
+
+    const first = await ws.send(helpers.makeEvents(3, 'junk1'), { writeKey: '' });
+    const second = await ws.send(helpers.makeEvents(3, 'junk2'), { writeKey: '' });
+
+    expect(first.delivered).toHaveLength(3);
+    expect(second.delivered).toHaveLength(3);
+    expect(ws.errors.map((e) => e.code)).toEqual(['protocol']);
+    expect(srv.counts.connections).toBe(1);
+  });
+
+  it('never writes more than maxInFlight unacknowledged events', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl, maxInFlight: 8 });
+    let outstanding = 0;
+    let most = 0;
+    srv.script = (frame) => {
+      outstanding += frame.ids.length;
+      most = Math.max(most, outstanding);
+      setTimeout(() => {
+        outstanding -= frame.ids.length;
+        ackAll(frame);
+      }, 5);
+    };
+
+    const result = await ws.send(helpers.makeEvents(50, 'window'), { writeKey: '' });
+
+    expect(result.delivered).toHaveLength(50);
+    expect(most).toBe(8);
+    expect(srv.counts.frames).toBeGreaterThanOrEqual(7);
+  });
+
+  it('streams 10,000 events with none lost and none sent twice', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl, ackTimeoutMs: 10_000 });
+    const events = helpers.makeEvents(10_000, 'bulk');
+
+    const result = await ws.send(events, { writeKey: '' });
+
+    expect(result.delivered).toHaveLength(10_000);
+    expect(result.error).toBeUndefined();
+    expect(srv.stored.size).toBe(10_000);
+    expect([...srv.received.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('rejects an event over 32 KB and delivers its neighbours', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl });
+    const [small, big] = helpers.makeEvents(2, 'size');
+    big!.properties = { blob: 'é'.repeat(17_000) }; // 34 KB in UTF-8, 17 K characters
+
+    const result = await ws.send([small!, big!], { writeKey: '' });
+
+    expect(result.delivered).toEqual([small!.messageId]);
+    expect(result.rejected).toHaveLength(1);
+    expect(result.rejected[0]!.messageId).toBe(big!.messageId);
+    expect(result.rejected[0]!.reason).toMatch(/event_too_large/);
+    expect(srv.received.has(big!.messageId)).toBe(false);
+  });
+
+  it('sends an event handed over twice only once and resolves both sends', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl });
+    const events = helpers.makeEvents(3, 'twice');
+
+    const [one, two] = await Promise.all([ws.send(events, { writeKey: '' }), ws.send(events.slice(1), { writeKey: '' })]);
+
+    expect(one.delivered).toHaveLength(3);
+    expect(two.delivered).toHaveLength(2);
+    expect([...srv.received.values()]).toEqual([1, 1, 1]);
+  });
+
+  it('sends Nucleus field names with nucleus: true, acked by id', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl, nucleus: true });
+    const [event] = helpers.makeEvents(1, 'nucleus');
+
+    const result = await ws.send([event!], { writeKey: '' });
+
+    expect(result.delivered).toEqual([event!.messageId]);
+    const stored = srv.stored.get(event!.messageId)!.event;
+    expect(stored).toMatchObject({ id: event!.messageId, type: 'event', name: 'Tested', anonId: 'anon-1', payload: { i: 0 } });
+    expect(stored).not.toHaveProperty('messageId');
+  });
+
+  it('gives queued events back for retry when the socket cannot connect and there is no fallback', async () => {
+    const srv = await server();
+    srv.refuseUpgrades = true;
+    const ws = transport({ url: srv.wsUrl, ackTimeoutMs: 200 });
+
+    const result = await ws.send(helpers.makeEvents(2, 'down'), { writeKey: '' });
+
+    expect(result.delivered).toEqual([]);
+    expect(result.error?.code).toBe('network');
+    expect(ws.state).toBe('connecting');
+  });
+
+  it('reconnects when connectivity returns instead of waiting out the delay', async () => {
+    const srv = await server();
+    const online: Array<() => void> = [];
+    const ws = transport({
+      url: srv.wsUrl,
+      minReconnectDelayMs: 60_000,
+      maxReconnectDelayMs: 60_000,
+      lifecycle: { onOnline: (listener) => (online.push(listener), () => {}) },
+    });
+    await ws.send(helpers.makeEvents(1, 'before'), { writeKey: '' });
+    srv.closeAll();
+    expect(await until(() => ws.state === 'connecting')).toBe(true);
+
+    for (const listener of online) listener();
+
+    expect(await until(() => ws.state === 'open', 2_000)).toBe(true);
+    const result = await ws.send(helpers.makeEvents(1, 'after'), { writeKey: '' });
+    expect(result.delivered).toHaveLength(1);
+  });
+
+  it('settles pending sends with a closed error on close(), and refuses sends after it', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl });
+    srv.script = () => {}; // never acks
+    const pending = ws.send(helpers.makeEvents(2, 'closing'), { writeKey: '' });
+    expect(await until(() => srv.counts.frames === 1)).toBe(true);
+
+    await ws.close();
+
+    expect((await pending).error?.code).toBe('closed');
+    expect((await ws.send(helpers.makeEvents(1, 'late'), { writeKey: '' })).error?.code).toBe('closed');
+    expect(ws.state).toBe('closed');
+    expect(await until(() => srv.openSockets === 0)).toBe(true);
+  });
+
+  it('settles a send whose signal aborts', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl });
+    srv.script = () => {};
+    const controller = new AbortController();
+    const pending = ws.send(helpers.makeEvents(2, 'abort'), { writeKey: '', signal: controller.signal });
+
+    controller.abort();
+
+    const result = await pending;
+    expect(result.delivered).toEqual([]);
+    expect(result.error?.code).toBe('closed');
+  });
+});

@@ -1,0 +1,319 @@
+import { TidemarkError } from '@tidemark/core';
+import type { SendContext, SendResult, TidemarkEvent, TimerHandle, Transport } from '@tidemark/core';
+import { AckLedger } from './ack-ledger.js';
+import type { Encoded } from './ack-ledger.js';
+import { Connection } from './connection.js';
+import { parseServerMessage, utf8Length } from './frames.js';
+import { nucleusEncoder } from './nucleus.js';
+import { onlineEvents } from './online.js';
+import { resolveOptions } from './options.js';
+import type { WsTransportOptions } from './options.js';
+
+/**
+ * Where a {@link WsTransport} stands:
+ * - `idle`: nothing sent yet, so no socket opened.
+ * - `connecting`: waiting for the socket (first attempt or after a drop).
+ * - `open`: streaming over the socket.
+ * - `fallback`: the socket could not connect; sends go to the fallback transport while it
+ *   keeps trying in the background.
+ * - `stopped`: the collector refused the app ID or write key; nothing is sent.
+ * - `closed`: `close()` was called.
+ */
+export type WsTransportState = 'idle' | 'connecting' | 'open' | 'fallback' | 'stopped' | 'closed';
+
+/** The WebSocket {@link Transport}, with its page-hide path, `close()` and its state. */
+export interface WsTransport extends Transport {
+  sendOnHide(events: TidemarkEvent[], ctx: SendContext): { handed: string[]; result: Promise<SendResult> };
+  close(): Promise<void>;
+  /** Where the transport stands now (for debugging and dashboards). */
+  readonly state: WsTransportState;
+}
+
+const empty = (): SendResult => ({ delivered: [], rejected: [] });
+
+/** Call another transport without letting it throw or reject into ours. */
+function sendVia(transport: Transport, events: TidemarkEvent[], ctx: SendContext): Promise<SendResult> {
+  try {
+    return Promise.resolve(transport.send(events, ctx)).catch((cause: unknown) => ({
+      ...empty(),
+      error: new TidemarkError('network', 'the fallback transport failed', cause),
+    }));
+  } catch (cause) {
+    return Promise.resolve({ ...empty(), error: new TidemarkError('network', 'the fallback transport failed', cause) });
+  }
+}
+
+/**
+ * A {@link Transport} that streams events over one WebSocket with Nucleus framing: it
+ * writes `{ data: [...] }` frames as soon as events arrive (batched per tick, at most
+ * `maxInFlight` unacknowledged), and counts an event delivered only when its `messageId`
+ * comes back in a `{ reportedIds }` message. Events not acknowledged within `ackTimeoutMs`,
+ * or whose socket closed first, are reported for retry; the core sends them again and
+ * they go out once the socket is back (the collector dedupes by `messageId`).
+ *
+ * The socket opens on the first send, at `<url>/app/<appId>/track?writeKey=…`. While it
+ * cannot connect (`fallbackAfterAttempts` failures or `fallbackAfterMs` down) sends go to
+ * `fallback`, as do page-hide sends, since a socket cannot be relied on at unload. A
+ * collector that refuses the key (close code 4001) stops the transport: sends answer
+ * `{ stop: true }` with an `unauthorized` error until the write key in the send context
+ * changes. Nothing throws after set-up.
+ *
+ * @param options - see {@link WsTransportOptions}
+ * @returns the transport, to pass to the client
+ * @throws TidemarkError `invalid_option` at once when an option is wrong
+ * @example
+ * import WebSocket from 'ws'; // Node 20 only; browsers have one
+ * const transport = wsTransport({
+ *   url: 'wss://collect.example.com',
+ *   appId: 'my-app',
+ *   fallback: httpTransport({ host: 'https://collect.example.com' }),
+ *   WebSocket,
+ * });
+ */
+export function wsTransport(options: WsTransportOptions): WsTransport {
+  const opts = resolveOptions(options, nucleusEncoder);
+  const { clock } = opts;
+  let closed = false;
+  /** Why sending stopped, and with which write key. */
+  let refusal: { error: TidemarkError; writeKey: string | undefined } | undefined;
+  let contextWriteKey: string | undefined;
+  let lastContext: SendContext = { writeKey: '' };
+  let failedAttempts = 0;
+  let usingFallback = false;
+  let flushScheduled = false;
+  let fallbackTimer: TimerHandle | undefined;
+  let connectWaitTimer: TimerHandle | undefined;
+  const told = new Set<string>();
+
+  /** Tell the app about a problem once, until it is cleared. */
+  const tell = (key: string, error: TidemarkError) => {
+    if (told.has(key)) return;
+    told.add(key);
+    try {
+      opts.onError?.(error);
+    } catch {
+      // The app's error listener must not break delivery.
+    }
+  };
+
+  const writeKey = () => opts.writeKey ?? contextWriteKey;
+  const endpoint = () => {
+    const key = writeKey();
+    return `${opts.url}/app/${encodeURIComponent(opts.appId)}/track${key ? `?writeKey=${encodeURIComponent(key)}` : ''}`;
+  };
+
+  const encode = (event: TidemarkEvent): Encoded => {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(opts.encode ? opts.encode(event) : event);
+    } catch (cause) {
+      const error = new TidemarkError('invalid_event', 'an event could not be serialized for the socket; it was rejected', cause);
+      tell('encode', error);
+      return { reason: error.message };
+    }
+    if (typeof json !== 'string') return { reason: 'the event serialized to nothing' };
+    const bytes = utf8Length(json);
+    if (bytes > opts.maxEventBytes) return { reason: `event_too_large: ${bytes} bytes, over the ${opts.maxEventBytes} byte limit` };
+    return { json, bytes };
+  };
+
+  const ledger = new AckLedger(clock, opts.ackTimeoutMs, () => scheduleFlush());
+
+  const clearTimer = (timer: TimerHandle | undefined) => {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    return undefined;
+  };
+
+  /** Events queued while the socket is down wait at most `ackTimeoutMs` for it. */
+  const armConnectWait = () => {
+    if (connectWaitTimer !== undefined) return;
+    connectWaitTimer = clock.setTimeout(() => {
+      connectWaitTimer = undefined;
+      if (connection.isOpen) return;
+      const error = new TidemarkError('network', `the socket did not connect within ${opts.ackTimeoutMs} ms; the events will be retried`);
+      ledger.settleFrom(ledger.takeQueued(), { ...empty(), error });
+    }, opts.ackTimeoutMs);
+  };
+
+  /** Start the clock on "down for `fallbackAfterMs`". */
+  const armFallbackTimer = () => {
+    if (fallbackTimer !== undefined || !opts.fallback) return;
+    fallbackTimer = clock.setTimeout(() => {
+      fallbackTimer = undefined;
+      if (!connection.isOpen) enterFallback();
+    }, opts.fallbackAfterMs);
+  };
+
+  const handToFallback = () => {
+    const entries = ledger.takeQueued();
+    if (!entries.length || !opts.fallback) return;
+    void sendVia(
+      opts.fallback,
+      entries.map((e) => e.event),
+      lastContext,
+    ).then((result) => ledger.settleFrom(entries, result));
+  };
+
+  const enterFallback = () => {
+    if (!opts.fallback || usingFallback || closed || refusal) return;
+    usingFallback = true;
+    handToFallback();
+  };
+
+  const flush = () => {
+    flushScheduled = false;
+    if (closed || refusal || !ledger.queued) return;
+    if (usingFallback) return handToFallback();
+    if (!connection.isOpen) {
+      startConnection();
+      return armConnectWait();
+    }
+    const limits = { maxInFlight: opts.maxInFlight, maxFrameEvents: opts.maxFrameEvents, maxFrameBytes: opts.maxFrameBytes };
+    for (let frame = ledger.nextFrame(limits); frame; frame = ledger.nextFrame(limits)) {
+      // A failed write leaves the frame in flight; the close that follows reports it.
+      if (!connection.send(frame.text)) break;
+    }
+  };
+
+  const scheduleFlush = () => {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    queueMicrotask(flush);
+  };
+
+  const connection = new Connection(
+    {
+      url: endpoint,
+      WebSocket: opts.WebSocket,
+      minReconnectDelayMs: opts.minReconnectDelayMs,
+      maxReconnectDelayMs: opts.maxReconnectDelayMs,
+    },
+    {
+      open() {
+        failedAttempts = 0;
+        usingFallback = false;
+        fallbackTimer = clearTimer(fallbackTimer);
+        connectWaitTimer = clearTimer(connectWaitTimer);
+        told.delete('network');
+        flush();
+      },
+      message(data) {
+        const message = parseServerMessage(data);
+        if (message.kind === 'ack') ledger.ack(message.ids);
+        else if (message.kind === 'error') {
+          tell('server-error', new TidemarkError('protocol', `the collector could not read a frame: ${message.message}`));
+        } else {
+          tell('malformed', new TidemarkError('protocol', `unreadable message from the collector: ${message.sample}`));
+        }
+      },
+      close({ code, reason, wasOpen, refused }) {
+        if (closed) return;
+        if (refused) {
+          const why = reason ? `${code} ${reason}` : String(code);
+          const error = new TidemarkError(
+            'unauthorized',
+            `the collector refused app ID "${opts.appId}" or its write key (close ${why}); sending stopped until the write key changes`,
+          );
+          refusal = { error, writeKey: writeKey() };
+          fallbackTimer = clearTimer(fallbackTimer);
+          connectWaitTimer = clearTimer(connectWaitTimer);
+          ledger.finishAll({ kind: 'failed', error, stop: true });
+          tell('unauthorized', error);
+          return;
+        }
+        const error = new TidemarkError('network', `the socket closed (code ${code}) before these events were acknowledged; they will be retried`);
+        ledger.failInFlight(error);
+        tell('network', error);
+        if (!wasOpen) failedAttempts++;
+        armFallbackTimer();
+        if (failedAttempts >= opts.fallbackAfterAttempts) enterFallback();
+        if (ledger.queued) scheduleFlush();
+      },
+    },
+  );
+
+  const startConnection = () => {
+    if (connection.started) return;
+    connection.start();
+    armFallbackTimer();
+  };
+
+  // When the network comes back, try at once instead of waiting out the reconnect delay.
+  const stopListening = onlineEvents(opts.lifecycle, () => {
+    if (!closed && !refusal && connection.started) connection.reconnectNow();
+  });
+
+  /** A send after a refusal tries again only if the context brought another write key. */
+  const retryIfNewKey = () => {
+    if (!refusal || opts.writeKey || contextWriteKey === refusal.writeKey) return;
+    refusal = undefined;
+    told.delete('unauthorized');
+    failedAttempts = 0;
+    connection.close();
+  };
+
+  const send = (events: TidemarkEvent[], ctx: SendContext): Promise<SendResult> => {
+    if (closed) return Promise.resolve({ ...empty(), error: new TidemarkError('closed', 'the transport is closed') });
+    if (ctx && typeof ctx === 'object') {
+      lastContext = ctx;
+      if (typeof ctx.writeKey === 'string' && ctx.writeKey) contextWriteKey = ctx.writeKey;
+    }
+    retryIfNewKey();
+    if (refusal) return Promise.resolve({ ...empty(), error: refusal.error, stop: true });
+    if (!Array.isArray(events) || !events.length) return Promise.resolve(empty());
+    if (usingFallback && opts.fallback) return sendVia(opts.fallback, events, lastContext);
+    const pending = ledger.add(events, encode);
+    const signal = ctx?.signal;
+    if (signal) {
+      const abort = () => pending.settleAll({ kind: 'failed', error: new TidemarkError('closed', 'the send was aborted') });
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
+    }
+    startConnection();
+    scheduleFlush();
+    return pending.promise;
+  };
+
+  return {
+    send,
+    sendOnHide(events, ctx) {
+      const ids = Array.isArray(events) ? events.map((e) => e.messageId) : [];
+      const { fallback } = opts;
+      if (closed || refusal || !ids.length) return { handed: [], result: send(events, ctx) };
+      if (fallback?.sendOnHide) {
+        try {
+          return fallback.sendOnHide(events, ctx);
+        } catch (cause) {
+          return { handed: [], result: Promise.resolve({ ...empty(), error: new TidemarkError('network', 'the fallback transport failed', cause) }) };
+        }
+      }
+      if (fallback) return { handed: ids, result: sendVia(fallback, events, ctx) };
+      if (!connection.isOpen) return { handed: [], result: Promise.resolve(empty()) };
+      // No fallback: best effort on the open socket, written now, inside the hide handler.
+      const result = send(events, ctx);
+      flush();
+      return { handed: ids.filter((id) => ledger.isWritten(id)), result };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      stopListening();
+      fallbackTimer = clearTimer(fallbackTimer);
+      connectWaitTimer = clearTimer(connectWaitTimer);
+      connection.close();
+      ledger.finishAll({ kind: 'failed', error: new TidemarkError('closed', 'the transport was closed') });
+      try {
+        await opts.fallback?.close?.();
+      } catch {
+        // Closing is best effort; the fallback's own failure is not the app's problem.
+      }
+    },
+    get state(): WsTransportState {
+      if (closed) return 'closed';
+      if (refusal) return 'stopped';
+      if (connection.isOpen) return 'open';
+      if (usingFallback) return 'fallback';
+      return connection.started ? 'connecting' : 'idle';
+    },
+  };
+}
