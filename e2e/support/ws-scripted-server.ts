@@ -19,8 +19,8 @@ export interface FrameContext {
   ids: string[];
   /** Store events of this frame (all by default); storing an ID twice keeps one copy. */
   store(ids?: string[]): void;
-  /** Answer `{ reportedIds: ids }`. */
-  ack(ids: Array<string | number>): void;
+  /** Answer `{ reportedIds: ids }`, with `rejected` when given (as the collector does). */
+  ack(ids: Array<string | number>, rejected?: Array<{ messageId: string; reason: string }>): void;
   /** Send raw text. */
   send(text: string): void;
   /** Close this socket. */
@@ -142,7 +142,7 @@ export async function startScriptedServer(keys: { appIds?: string[]; writeKeys?:
         state.script({
           ids,
           store: (some = ids) => store(data, some, 'ws'),
-          ack: (acked) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ reportedIds: acked })),
+          ack: (acked, rejected) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ reportedIds: acked, ...(rejected && { rejected }) })),
           send: (text) => ws.readyState === WebSocket.OPEN && ws.send(text),
           close: (code, reason) => ws.close(code, reason),
         });

@@ -23,6 +23,16 @@ export interface Entry {
 interface Frame {
   ids: Set<string>;
   timer: TimerHandle;
+  /** Clock time of the write. */
+  writtenAt: number;
+}
+
+/** What the ledger tells the transport. */
+export interface LedgerHooks {
+  /** Acks or timeouts made room in the in-flight window. */
+  freed(): void;
+  /** A frame written at `writtenAt` went unacknowledged past the deadline. */
+  expired(writtenAt: number): void;
 }
 
 /** A frame ready to write: its text and the IDs it carries. */
@@ -50,17 +60,17 @@ export class AckLedger {
   #inFlight = 0;
   #clock: Clock;
   #ackTimeoutMs: number;
-  #onFreed: () => void;
+  #hooks: LedgerHooks;
 
   /**
    * @param clock - timers for acknowledgement deadlines
    * @param ackTimeoutMs - how long a written event may wait for its ack
-   * @param onFreed - called after acks or timeouts made room in the in-flight window
+   * @param hooks - told when room frees up in the window and when a frame expires
    */
-  constructor(clock: Clock, ackTimeoutMs: number, onFreed: () => void) {
+  constructor(clock: Clock, ackTimeoutMs: number, hooks: LedgerHooks) {
     this.#clock = clock;
     this.#ackTimeoutMs = ackTimeoutMs;
-    this.#onFreed = onFreed;
+    this.#hooks = hooks;
   }
 
   /** Events waiting to be written. */
@@ -130,11 +140,11 @@ export class AckLedger {
       bytes += next.bytes + 1;
       taken.push(this.#queue.shift()!);
     }
-    const frame: Frame = { ids: new Set(taken.map((e) => e.id)), timer: undefined };
+    const frame: Frame = { ids: new Set(taken.map((e) => e.id)), timer: undefined, writtenAt: this.#clock.now() };
     frame.timer = this.#clock.setTimeout(() => this.#expire(frame), this.#ackTimeoutMs);
     for (const entry of taken) entry.frame = frame;
     this.#inFlight += taken.length;
-    return { text: frameOf(taken.map((e) => e.json)), ids: [...frame.ids] };
+    return { text: frameOf(taken.map((e) => e.json), new Date(frame.writtenAt)), ids: [...frame.ids] };
   }
 
   /**
@@ -142,17 +152,20 @@ export class AckLedger {
    * an event already retried elsewhere, or a server echoing someone else's ID).
    *
    * @param ids - the acknowledged IDs
-   * @returns how many held events they resolved
+   * @param rejected - IDs the collector refused for good, with its reasons
+   * @returns how many held events they settled
    */
-  ack(ids: readonly string[]): number {
+  ack(ids: readonly string[], rejected: ReadonlyArray<{ id: string; reason: string }> = []): number {
     let matched = 0;
-    for (const id of ids) {
+    const settle = (id: string, outcome: Outcome) => {
       const entry = this.#entries.get(id);
-      if (!entry) continue;
+      if (!entry) return;
       matched++;
-      this.#finish(entry, { kind: 'delivered' });
-    }
-    if (matched) this.#onFreed();
+      this.#finish(entry, outcome);
+    };
+    for (const id of ids) settle(id, { kind: 'delivered' });
+    for (const { id, reason } of rejected) settle(id, { kind: 'rejected', reason });
+    if (matched) this.#hooks.freed();
     return matched;
   }
 
@@ -217,7 +230,9 @@ export class AckLedger {
       expired++;
       this.#finish(entry, { kind: 'failed', error });
     }
-    if (expired) this.#onFreed();
+    if (!expired) return;
+    this.#hooks.expired(frame.writtenAt);
+    this.#hooks.freed();
   }
 
   #finish(entry: Entry, outcome: Outcome): void {

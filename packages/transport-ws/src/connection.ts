@@ -124,13 +124,17 @@ export class Connection {
   }
 
   /**
-   * Connect again now, skipping the reconnect delay (e.g. the network is back). An open
-   * socket is left alone. partysocket's own `reconnect()` cannot cut a pending delay short,
-   * so the waiting socket is replaced by a fresh one.
+   * Connect again now, skipping the reconnect delay (the network is back, or the open
+   * socket went silent). partysocket's own `reconnect()` cannot cut a pending delay short,
+   * so the socket is replaced by a fresh one.
+   *
+   * @param evenIfOpen - replace an open socket too (it is deemed dead)
    */
-  reconnectNow(): void {
-    if (!this.#socket || this.isOpen) return;
+  reconnectNow(evenIfOpen = false): void {
+    if (!this.#socket || (this.isOpen && !evenIfOpen)) return;
+    const wasOpen = this.#opened;
     this.close();
+    if (wasOpen) this.#events.close({ code: 4000, reason: 'no answer from the server', wasOpen, refused: false });
     this.start();
   }
 

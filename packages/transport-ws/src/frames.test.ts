@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { frameOf, parseServerMessage, utf8Length } from './frames.js';
+import { FRAME_OVERHEAD, frameOf, parseServerMessage, utf8Length } from './frames.js';
 
 describe('frames', () => {
-  it('joins serialized events into a { data } frame', () => {
-    expect(JSON.parse(frameOf(['{"id":"a"}', '{"id":"b"}']))).toEqual({ data: [{ id: 'a' }, { id: 'b' }] });
-    expect(JSON.parse(frameOf([]))).toEqual({ data: [] });
+  it('joins serialized events into a { data, sentAt } frame whose overhead is FRAME_OVERHEAD', () => {
+    const sentAt = new Date('2026-05-06T07:08:09.123Z');
+    expect(JSON.parse(frameOf(['{"id":"a"}', '{"id":"b"}'], sentAt))).toEqual({ data: [{ id: 'a' }, { id: 'b' }], sentAt: sentAt.toISOString() });
+    expect(frameOf([], sentAt)).toHaveLength(FRAME_OVERHEAD);
   });
 
   it('counts UTF-8 bytes like TextEncoder', () => {
@@ -14,7 +15,19 @@ describe('frames', () => {
   });
 
   it('reads acks, matching numbers and strings alike and dropping other entries', () => {
-    expect(parseServerMessage('{"reportedIds":["a",7,null,{"x":1}]}')).toEqual({ kind: 'ack', ids: ['a', '7'] });
+    expect(parseServerMessage('{"reportedIds":["a",7,null,{"x":1}]}')).toEqual({ kind: 'ack', ids: ['a', '7'], rejected: [] });
+  });
+
+  it('reads the collector\'s rejections beside its acks', () => {
+    expect(parseServerMessage('{"reportedIds":["a"],"rejected":[{"messageId":"b","reason":"too big"},{"messageId":3},{"reason":"no id"}]}')).toEqual({
+      kind: 'ack',
+      ids: ['a'],
+      rejected: [
+        { id: 'b', reason: 'too big' },
+        { id: '3', reason: 'rejected by the collector' },
+      ],
+    });
+    expect(parseServerMessage('{"rejected":[]}')).toEqual({ kind: 'ack', ids: [], rejected: [] });
   });
 
   it('tells server errors from malformed messages', () => {

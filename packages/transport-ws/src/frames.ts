@@ -1,23 +1,26 @@
 /**
- * The Nucleus-style wire of the socket: frames `{ "data": [...] }` out, and what the
- * collector may answer: `{ "reportedIds": [...] }` after it stored events, `{ "error": … }`
- * for a frame it could not read, or (from a broken server) anything else.
+ * The Nucleus-style wire of the socket: frames `{ "data": [...], "sentAt": … }` out, and what
+ * the collector may answer: `{ "reportedIds": [...], "rejected": [...] }` after it stored
+ * events, `{ "error": … }` for a frame it could not read, or (from a broken server) anything
+ * else.
  */
 
 const FRAME_HEAD = '{"data":[';
-const FRAME_TAIL = ']}';
-/** Bytes a frame spends around its events: head, tail. Commas are counted per event. */
+const FRAME_TAIL = '],"sentAt":"2000-01-01T00:00:00.000Z"}';
+/** Bytes a frame spends around its events: head and tail. Commas are counted per event. */
 export const FRAME_OVERHEAD = FRAME_HEAD.length + FRAME_TAIL.length;
 
 /**
  * Join events already serialized to JSON into one frame, without serializing them again.
+ * `sentAt` lets the collector correct the client's clock skew, as in a batch body.
  *
  * @param events - each event's JSON text
+ * @param sentAt - when the frame is written
  * @returns the frame's text
- * @example frameOf(['{"id":"a"}']) // '{"data":[{"id":"a"}]}'
+ * @example frameOf(['{"id":"a"}'], new Date(0)) // '{"data":[{"id":"a"}],"sentAt":"1970-01-01T00:00:00.000Z"}'
  */
-export function frameOf(events: readonly string[]): string {
-  return FRAME_HEAD + events.join(',') + FRAME_TAIL;
+export function frameOf(events: readonly string[], sentAt: Date): string {
+  return `${FRAME_HEAD}${events.join(',')}],"sentAt":${JSON.stringify(sentAt.toISOString())}}`;
 }
 
 /**
@@ -43,12 +46,17 @@ export function utf8Length(text: string): number {
 
 /** What a server message said, once read. */
 export type ServerMessage =
-  /** `{ reportedIds }`: these events are durably stored. */
-  | { kind: 'ack'; ids: string[] }
+  /**
+   * `{ reportedIds, rejected? }`: `ids` are durably stored; `rejected` were refused for good
+   * (invalid, too large) and must not be sent again.
+   */
+  | { kind: 'ack'; ids: string[]; rejected: Array<{ id: string; reason: string }> }
   /** `{ error }`: the server could not accept a frame; its events stay unacknowledged. */
   | { kind: 'error'; message: string }
   /** Anything else: not JSON, not an object, or without `reportedIds`/`error`. */
   | { kind: 'malformed'; sample: string };
+
+const isId = (value: unknown): value is string | number => typeof value === 'string' || typeof value === 'number';
 
 /**
  * Read one message from the collector. Never throws.
@@ -58,7 +66,7 @@ export type ServerMessage =
  *
  * @param data - the message's data (text frames; anything else is malformed)
  * @returns the message, classified
- * @example parseServerMessage('{"reportedIds":["a"]}') // { kind: 'ack', ids: ['a'] }
+ * @example parseServerMessage('{"reportedIds":["a"]}') // { kind: 'ack', ids: ['a'], rejected: [] }
  */
 export function parseServerMessage(data: unknown): ServerMessage {
   const sample = typeof data === 'string' ? data.slice(0, 200) : Object.prototype.toString.call(data);
@@ -70,11 +78,16 @@ export function parseServerMessage(data: unknown): ServerMessage {
     return { kind: 'malformed', sample };
   }
   if (message === null || typeof message !== 'object' || Array.isArray(message)) return { kind: 'malformed', sample };
-  const { reportedIds, error } = message as { reportedIds?: unknown; error?: unknown };
-  if (Array.isArray(reportedIds)) {
+  const { reportedIds, rejected, error } = message as { reportedIds?: unknown; rejected?: unknown; error?: unknown };
+  if (Array.isArray(reportedIds) || Array.isArray(rejected)) {
     const ids: string[] = [];
-    for (const id of reportedIds) if (typeof id === 'string' || typeof id === 'number') ids.push(String(id));
-    return { kind: 'ack', ids };
+    for (const id of Array.isArray(reportedIds) ? reportedIds : []) if (isId(id)) ids.push(String(id));
+    const refused: Array<{ id: string; reason: string }> = [];
+    for (const item of Array.isArray(rejected) ? rejected : []) {
+      const { messageId, reason } = (item ?? {}) as { messageId?: unknown; reason?: unknown };
+      if (isId(messageId)) refused.push({ id: String(messageId), reason: typeof reason === 'string' ? reason : 'rejected by the collector' });
+    }
+    return { kind: 'ack', ids, rejected: refused };
   }
   if (error !== undefined) {
     return { kind: 'error', message: typeof error === 'string' ? error : JSON.stringify(error) ?? 'unknown error' };

@@ -22,6 +22,23 @@ describe('wsTransport acknowledgements', () => {
     expect(srv.stored.size).toBe(4);
   });
 
+  it('lets events the collector rejects leave with its reason, delivering their neighbours', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl });
+    srv.script = (frame) => {
+      const [bad, ...good] = frame.ids;
+      frame.store(good);
+      frame.ack(good, [{ messageId: bad!, reason: 'name must be a string' }]);
+    };
+    const events = helpers.makeEvents(3, 'rejected');
+
+    const result = await ws.send(events, { writeKey: '' });
+
+    expect(result.rejected).toEqual([{ messageId: events[0]!.messageId, reason: 'name must be a string' }]);
+    expect(result.delivered.sort()).toEqual(events.slice(1).map((e) => e.messageId).sort());
+    expect(result.error).toBeUndefined();
+  });
+
   it('streams over one socket as events arrive, batching a tick into one frame', async () => {
     const srv = await server();
     const ws = transport({ url: srv.wsUrl });
@@ -75,6 +92,34 @@ describe('wsTransport acknowledgements', () => {
     expect(report.left).toEqual([]);
     expect(srv.stored.size).toBe(10);
     for (const event of events) expect(srv.received.get(event.messageId)).toBe(firstHalf.has(event.messageId) ? 1 : 2);
+  });
+
+  it('replaces a socket that went silent (half-open) and re-sends over the new one', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl, ackTimeoutMs: 200 });
+    srv.script = () => {
+      srv.script = ackAll; // the first frame vanishes without a word, as into a dead NAT entry
+    };
+    const events = helpers.makeEvents(4, 'silent');
+
+    const report = await helpers.drain(ws, events, { pauseMs: 20 });
+
+    expect(report.left).toEqual([]);
+    expect(report.errors).toEqual(['network']);
+    expect(srv.counts.connections).toBe(2);
+    expect(srv.stored.size).toBe(4);
+  });
+
+  it('keeps a socket that answers, even when some acks are missing', async () => {
+    const srv = await server();
+    const ws = transport({ url: srv.wsUrl, ackTimeoutMs: 200 });
+    srv.script = (frame) => frame.ack(frame.ids.slice(0, 1));
+
+    const result = await ws.send(helpers.makeEvents(3, 'partial'), { writeKey: '' });
+
+    expect(result.delivered).toHaveLength(1);
+    expect(ws.state).toBe('open');
+    expect(srv.counts.connections).toBe(1);
   });
 
   it('reports malformed server messages once and keeps streaming', async () => {

@@ -117,7 +117,16 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
     return { json, bytes };
   };
 
-  const ledger = new AckLedger(clock, opts.ackTimeoutMs, () => scheduleFlush());
+  /** Clock time of the last message from the server. */
+  let heardAt = 0;
+  const ledger = new AckLedger(clock, opts.ackTimeoutMs, {
+    freed: () => scheduleFlush(),
+    // A socket that has said nothing since the frame was written may be half-open (a NAT or
+    // proxy dropped it without a close): every later frame would time out too. Replace it.
+    expired: (writtenAt) => {
+      if (heardAt < writtenAt && connection.isOpen) connection.reconnectNow(true);
+    },
+  });
 
   const clearTimer = (timer: TimerHandle | undefined) => {
     if (timer !== undefined) clock.clearTimeout(timer);
@@ -198,8 +207,9 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
         flush();
       },
       message(data) {
+        heardAt = clock.now();
         const message = parseServerMessage(data);
-        if (message.kind === 'ack') ledger.ack(message.ids);
+        if (message.kind === 'ack') ledger.ack(message.ids, message.rejected);
         else if (message.kind === 'error') {
           tell('server-error', new TidemarkError('protocol', `the collector could not read a frame: ${message.message}`));
         } else {
