@@ -1,0 +1,173 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CollectorError } from './errors.js';
+import { KeyRing } from './http/auth.js';
+import { RateLimiter } from './http/rate-limit.js';
+import { HttpError, sendError } from './http/reply.js';
+import { GroupCommitter } from './ingest/group-commit.js';
+import { Ingestor } from './ingest/ingestor.js';
+import { WIRE_LIMITS } from './ingest/limits.js';
+import { createStats, type CollectorStats } from './ingest/stats.js';
+import { resolveOptions, type CollectorOptions } from './options.js';
+import type { RouteDeps } from './routes/deps.js';
+import { statsOf } from './routes/query-routes.js';
+import { createRouter, type ExtraRoute } from './routes/router.js';
+import { EventStore } from './store/event-store.js';
+import { LiveFeed } from './ws/live-feed.js';
+import { handleUpgrade } from './ws/upgrade.js';
+
+/** A collector that is listening. */
+export interface RunningCollector {
+  /** Base URL, e.g. `http://127.0.0.1:8787`. */
+  url: string;
+  /** The port it listens on (the real one when `port: 0` was asked). */
+  port: number;
+  /**
+   * Stop gracefully: refuse new work, let in-flight requests and frames commit and answer,
+   * close sockets and the database. Safe to call twice.
+   */
+  close(): Promise<void>;
+  /** Counters since start, plus the events in the file. */
+  stats(): CollectorStats;
+}
+
+/** Interval of WebSocket pings; a socket that missed one pong is dropped. */
+const PING_MS = 30_000;
+/** Longest wait for in-flight requests on close before their connections are cut. */
+const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * Start the reference collector: HTTP batch and single-event ingest, Nucleus-style HTTP and
+ * WebSocket ingest with `reportedIds` acks, dedupe by `messageId`, SQLite storage, query and
+ * export routes, and the live dashboard at `/`.
+ *
+ * @param options - keys, database path, port… (see {@link CollectorOptions})
+ * @param extraRoute - more GET routes (used for the dashboard's files)
+ * @returns the running collector
+ * @throws CollectorError `invalid_option`, `storage` (the file cannot be opened) or `listen`
+ * @example
+ * const collector = await startCollector({ port: 0, dbPath: './tidemark.db', writeKeys: ['wk_demo'], readKeys: ['rk_demo'] });
+ * console.log(collector.url);
+ * await collector.close();
+ */
+export async function startCollector(options: CollectorOptions, extraRoute?: ExtraRoute): Promise<RunningCollector> {
+  const opts = resolveOptions(options);
+  const { logger } = opts;
+  const store = EventStore.open(opts.dbPath, opts.synchronous);
+  const stats = createStats();
+  const live = new LiveFeed();
+  const committer = new GroupCommitter(store, {
+    maxRows: opts.maxGroupEvents,
+    onCommit(fresh, outcome) {
+      stats.stored += outcome.stored;
+      stats.duplicates += outcome.duplicates;
+      try {
+        live.publish(fresh);
+      } catch (err) {
+        logger.warn('the live feed failed', { error: String(err) });
+      }
+    },
+  });
+  const deps: RouteDeps = {
+    options: opts,
+    store,
+    ingestor: new Ingestor(committer, stats),
+    writeKeys: new KeyRing(opts.writeKeys),
+    readKeys: new KeyRing(opts.readKeys),
+    appIds: new KeyRing(opts.appIds),
+    limiter: new RateLimiter(opts.rateLimit),
+    stats,
+  };
+  const storageErrors = new Set<string>();
+  const onStorageError = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!storageErrors.has(message)) logger.error('a commit failed; the clients will resend', { error: message });
+    storageErrors.add(message);
+  };
+
+  let closing = false;
+  let inFlight = 0;
+  let allDone: (() => void) | null = null;
+  const router = createRouter(deps, logger, extraRoute);
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000 }, (req: IncomingMessage, res: ServerResponse) => {
+    if (closing) {
+      sendError(req, res, new HttpError(503, 'shutting_down', 'the collector is shutting down', { 'retry-after': '1', connection: 'close' }));
+      return;
+    }
+    inFlight += 1;
+    res.on('close', () => {
+      inFlight -= 1;
+      if (inFlight === 0) allDone?.();
+    });
+    router(req, res);
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  // A frame may hold a full batch (500 KB) plus framing; more closes the socket with 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WIRE_LIMITS.maxBodyBytes + 16 * 1024 });
+  const alive = new WeakSet<WebSocket>();
+  wss.on('connection', (ws) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+  });
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) ws.terminate();
+      else {
+        alive.delete(ws);
+        ws.ping();
+      }
+    }
+  }, PING_MS);
+  pinger.unref();
+  const upgrades = { wss, deps, live, connections: new Map<string, number>(), closing: () => closing, onStorageError, stats: () => statsOf(deps) };
+  server.on('upgrade', (req, socket, head) => handleUpgrade(upgrades, req, socket, head));
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      store.close();
+      clearInterval(pinger);
+      const hint = err.code === 'EADDRINUSE' ? ` (port ${opts.port} is in use; pick another with --port or port: 0)` : '';
+      reject(new CollectorError('listen', `cannot listen on ${opts.host}:${opts.port}: ${err.message}${hint}`, err));
+    });
+    server.listen(opts.port, opts.host, () => resolve((server.address() as AddressInfo).port));
+  });
+  server.on('error', (err) => logger.error('server error', { error: String(err) }));
+  const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const url = `http://${shownHost}:${port}`;
+  logger.info(`listening on ${url}`, { db: opts.dbPath });
+
+  let closed: Promise<void> | null = null;
+  async function close(): Promise<void> {
+    closing = true;
+    server.close();
+    server.closeIdleConnections();
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        allDone = resolve;
+        setTimeout(resolve, CLOSE_GRACE_MS).unref();
+      });
+    }
+    await committer.drained();
+    // Let the acks of the last commit reach their sockets before the sockets close.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const ws of wss.clients) ws.close(1001, 'collector shutting down');
+    live.close();
+    clearInterval(pinger);
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    store.close();
+    logger.info('stopped', { stored: stats.stored });
+  }
+
+  return {
+    url,
+    port,
+    close: () => (closed ??= close()),
+    stats: () => ({ ...statsOf(deps) }),
+  };
+}

@@ -1,0 +1,41 @@
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
+const DAY_MS = 86_400_000;
+
+/** True when year-month-day names a real calendar day (`Date.parse` rolls 02-30 into March). */
+function realDay(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * Parse an ISO 8601 timestamp with a zone (`2025-01-18T14:30:00Z`, `…+02:00`) or a bare date
+ * (UTC midnight). Loose forms `Date.parse` would take (`March 7`) and impossible days are refused.
+ *
+ * @param text - the timestamp
+ * @returns ms since the epoch, or `null` when it is not a valid ISO 8601 time
+ * @example parseIsoTimestamp('2025-01-18T14:30:00Z') // 1737210600000
+ */
+export function parseIsoTimestamp(text: string): number | null {
+  const match = ISO.exec(text);
+  if (!match) return null;
+  if (!realDay(Number(match[1]), Number(match[2]), Number(match[3]))) return null;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * Parse a `YYYY-MM-DD` date of the query routes as UTC midnight.
+ *
+ * @param text - the date
+ * @returns ms since the epoch, or `null` when the text is not a real `YYYY-MM-DD` day
+ * @example parseDay('2025-01-31') // 1738281600000
+ */
+export function parseDay(text: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return realDay(year, month, day) ? Date.UTC(year, month - 1, day) : null;
+}
+
+/** The length of a day in ms (UTC days; the collector has no time zone). */
+export const ONE_DAY_MS = DAY_MS;

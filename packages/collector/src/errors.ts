@@ -1,0 +1,31 @@
+/**
+ * Stable codes of collector errors. Branch on `code`, never on the message.
+ * - `invalid_option`: a `startCollector` option or CLI flag is missing or wrong (thrown at start).
+ * - `storage`: the SQLite file cannot be opened or written.
+ * - `listen`: the server cannot listen on the host and port (in use, not permitted).
+ */
+export type CollectorErrorCode = 'invalid_option' | 'storage' | 'listen';
+
+/**
+ * The error class of the collector. The collector does not depend on `@tidemark/core` at
+ * runtime, so it has its own class shaped like `TidemarkError` (`name`, `code`, `cause`).
+ *
+ * @example
+ * try { await startCollector({ dbPath: '/nope/x.db', writeKeys: ['wk'], readKeys: ['rk'] }); }
+ * catch (err) { if (err instanceof CollectorError && err.code === 'storage') console.error(err.message); }
+ */
+export class CollectorError extends Error {
+  /** Stable, machine-readable code. */
+  readonly code: CollectorErrorCode;
+
+  /**
+   * @param code - stable code of the failure
+   * @param message - what went wrong and how to fix it
+   * @param cause - the error behind it (a `SqliteError`, an `EADDRINUSE`…)
+   */
+  constructor(code: CollectorErrorCode, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'CollectorError';
+    this.code = code;
+  }
+}

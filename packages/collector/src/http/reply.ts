@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * A request that cannot be served, with the status and the stable code sent back as
+ * `{ success: false, status: 'error', code, message }`.
+ */
+export class HttpError extends Error {
+  /**
+   * @param status - HTTP status (400, 401, 413, 415, 429, 503…)
+   * @param code - stable code: `malformed_json`, `bad_request`, `unauthorized`, `payload_too_large`, …
+   * @param message - what went wrong, for a person
+   * @param headers - extra response headers (`Retry-After`)
+   */
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/**
+ * CORS headers for browser clients. Any origin may send: write keys are public by design, and
+ * read keys travel in an `Authorization` header, never in cookies, so `*` leaks nothing.
+ */
+export const CORS_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding',
+  'access-control-max-age': '86400',
+};
+
+/**
+ * Send a JSON answer with the CORS headers.
+ *
+ * @param res - the response
+ * @param status - HTTP status
+ * @param body - value to serialize
+ * @param headers - extra headers
+ */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/**
+ * Send the error answer of an {@link HttpError} (or a 500 for anything else).
+ *
+ * @param req - the request (its unread body is discarded)
+ * @param res - the response
+ * @param err - what went wrong
+ * @returns true when it was an unexpected error (a 500), which the caller should log
+ */
+export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown): boolean {
+  const known = err instanceof HttpError;
+  const status = known ? err.status : 500;
+  const code = known ? err.code : 'internal';
+  const message = known ? err.message : 'internal error';
+  // An unread body would stall a keep-alive connection; drop it and close after answering.
+  const unread = !req.complete;
+  if (unread) req.resume();
+  sendJson(res, status, { success: false, status: 'error', code, message }, { ...(known ? err.headers : {}), ...(unread ? { connection: 'close' } : {}) });
+  return !known;
+}

@@ -1,0 +1,122 @@
+import type { EventStore } from '../store/event-store.js';
+import type { EventRow, SessionTouch } from '../store/row.js';
+
+/** What became of the rows of one request. */
+export interface CommitOutcome {
+  /** Rows stored for the first time. */
+  stored: number;
+  /** Rows whose key was already stored (acknowledged, not stored twice). */
+  duplicates: number;
+}
+
+interface Pending {
+  rows: EventRow[];
+  touches: SessionTouch[];
+  resolve(outcome: CommitOutcome): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Group commit: requests that arrive while the event loop is busy are written together in
+ * one transaction on the next turn (`setImmediate`), so a commit's fixed cost is paid once
+ * per group instead of once per request. A request's rows are never split across
+ * transactions; a group closes before it would pass `maxRows` (a bigger request goes alone).
+ * Each promise resolves only after its transaction has committed.
+ *
+ * @example
+ * const committer = new GroupCommitter(store, { maxRows: 2000, onCommit: (fresh) => feed.push(fresh) });
+ * const { stored, duplicates } = await committer.submit(rows, []);
+ */
+export class GroupCommitter {
+  readonly #store: EventStore;
+  readonly #maxRows: number;
+  readonly #onCommit: (fresh: EventRow[], outcome: CommitOutcome) => void;
+  #pending: Pending[] = [];
+  #scheduled: NodeJS.Immediate | null = null;
+  #idle: Array<() => void> = [];
+
+  /**
+   * @param store - where rows go
+   * @param options - `maxRows`: most rows per transaction; `onCommit`: called after each
+   *   commit with the rows stored for the first time and the counts
+   */
+  constructor(store: EventStore, options: { maxRows: number; onCommit?: (fresh: EventRow[], outcome: CommitOutcome) => void }) {
+    this.#store = store;
+    this.#maxRows = options.maxRows;
+    this.#onCommit = options.onCommit ?? (() => {});
+  }
+
+  /**
+   * Queue the rows and heartbeats of one request for the next group commit.
+   *
+   * @param rows - validated rows
+   * @param touches - heartbeats
+   * @returns the outcome, once committed; rejects with the SQLite error if the commit failed
+   */
+  submit(rows: EventRow[], touches: SessionTouch[]): Promise<CommitOutcome> {
+    if (rows.length === 0 && touches.length === 0) return Promise.resolve({ stored: 0, duplicates: 0 });
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ rows, touches, resolve, reject });
+      this.#scheduled ??= setImmediate(() => this.#flush());
+    });
+  }
+
+  /** Requests waiting for a commit. */
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  /**
+   * Resolve once everything submitted so far has been committed (or failed).
+   *
+   * @returns a promise that resolves when the queue is empty
+   */
+  drained(): Promise<void> {
+    if (this.#pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  #flush(): void {
+    this.#scheduled = null;
+    const queue = this.#pending;
+    this.#pending = [];
+    let start = 0;
+    while (start < queue.length) {
+      let end = start;
+      let rows = 0;
+      while (end < queue.length && (end === start || rows + queue[end]!.rows.length <= this.#maxRows)) {
+        rows += queue[end]!.rows.length;
+        end += 1;
+      }
+      this.#commit(queue.slice(start, end));
+      start = end;
+    }
+    if (this.#pending.length === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  #commit(group: Pending[]): void {
+    const rows = group.length === 1 ? group[0]!.rows : group.flatMap((p) => p.rows);
+    const touches = group.flatMap((p) => p.touches);
+    let fresh: boolean[];
+    try {
+      fresh = this.#store.write(rows, touches, Date.now());
+    } catch (err) {
+      for (const p of group) p.reject(err);
+      return;
+    }
+    let offset = 0;
+    const total: CommitOutcome = { stored: 0, duplicates: 0 };
+    for (const p of group) {
+      let stored = 0;
+      for (let i = 0; i < p.rows.length; i++) if (fresh[offset + i]) stored += 1;
+      offset += p.rows.length;
+      total.stored += stored;
+      total.duplicates += p.rows.length - stored;
+      p.resolve({ stored, duplicates: p.rows.length - stored });
+    }
+    this.#onCommit(
+      rows.filter((_, i) => fresh[i]),
+      total,
+    );
+  }
+}

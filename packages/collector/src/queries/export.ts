@@ -1,0 +1,185 @@
+import { HttpError } from '../http/reply.js';
+import type { Db } from '../store/schema.js';
+import { decodeCursor, encodeCursor, type ExportKind } from './cursor.js';
+
+/** Parameters of the export routes. */
+export interface ExportQuery {
+  position: number;
+  pageSize: number;
+  /** Inclusive, ms. */
+  startMs: number | null;
+  /** Exclusive, ms. */
+  endMs: number | null;
+  /** Event names (events only). */
+  names: string[] | null;
+}
+
+/** One page of an export. */
+export interface ExportPage<T> {
+  items: T[];
+  /** Pass it back to get the next page; when `items` is empty, keep it and ask again later. */
+  nextCursor: string;
+}
+
+function epochSeconds(query: URLSearchParams, name: string): number | null {
+  const text = query.get(name);
+  if (text === null || text === '') return null;
+  if (!/^-?\d{1,12}$/.test(text)) throw new HttpError(400, 'bad_request', `${name} must be a time in whole seconds since the epoch`);
+  return Number(text) * 1000;
+}
+
+/**
+ * Read `cursor`, `pageSize` (1–1000, default 100), `start`/`end` (epoch seconds, start
+ * inclusive, end exclusive) and `events=a,b`.
+ *
+ * @param kind - the route's kind
+ * @param query - the query string
+ * @returns the parsed parameters
+ * @throws HttpError 400 on a bad value
+ */
+export function parseExportQuery(kind: ExportKind, query: URLSearchParams): ExportQuery {
+  const size = query.get('pageSize') ?? '100';
+  if (!/^\d{1,4}$/.test(size) || Number(size) < 1 || Number(size) > 1000) throw new HttpError(400, 'bad_request', 'pageSize must be an integer from 1 to 1000');
+  const events = query.get('events');
+  const names = events ? events.split(',').map((name) => name.trim()).filter(Boolean) : null;
+  if (names && names.length > 100) throw new HttpError(400, 'bad_request', 'events may name at most 100 event names');
+  return {
+    position: decodeCursor(kind, query.get('cursor')),
+    pageSize: Number(size),
+    startMs: epochSeconds(query, 'start'),
+    endMs: epochSeconds(query, 'end'),
+    names: names && names.length ? names : null,
+  };
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+interface Walk {
+  table: string;
+  position: string;
+  time: string;
+}
+
+/** Read a page ordered by a position column that only grows (rowid, change sequence). */
+function page(db: Db, walk: Walk, q: ExportQuery, columns: string, extra: { sql: string; params: unknown[] }) {
+  const where = [`${walk.position} > ?`];
+  const params: unknown[] = [q.position];
+  if (q.startMs !== null) {
+    where.push(`${walk.time} >= ?`);
+    params.push(q.startMs);
+  }
+  if (q.endMs !== null) {
+    where.push(`${walk.time} < ?`);
+    params.push(q.endMs);
+  }
+  if (extra.sql) {
+    where.push(extra.sql);
+    params.push(...extra.params);
+  }
+  params.push(q.pageSize);
+  const rows = db
+    .prepare(`SELECT ${walk.position} AS position, ${columns} FROM ${walk.table} WHERE ${where.join(' AND ')} ORDER BY ${walk.position} LIMIT ?`)
+    .all(params) as Array<Record<string, unknown> & { position: number }>;
+  let next = rows.length ? Number(rows[rows.length - 1]!.position) : q.position;
+  if (rows.length < q.pageSize) {
+    // A short page has read every matching row up to the newest one; rows committed later
+    // get larger positions (one writer, one thread), so the cursor may move to the newest.
+    const newest = Number((db.prepare(`SELECT max(${walk.position}) AS n FROM ${walk.table}`).get() as { n: number | null }).n ?? 0);
+    next = Math.max(next, newest);
+  }
+  return { rows, next };
+}
+
+/**
+ * A page of stored events in the order they were stored (`GET /v1/export/events`); the time
+ * window applies to the corrected event time.
+ *
+ * @param db - the database
+ * @param q - the parsed query
+ * @returns items and the next cursor
+ */
+export function exportEvents(db: Db, q: ExportQuery): ExportPage<Record<string, unknown>> {
+  const names = q.names ? { sql: `name IN (${q.names.map(() => '?').join(', ')})`, params: q.names } : { sql: '', params: [] };
+  const { rows, next } = page(
+    db,
+    { table: 'events', position: 'seq', time: 'event_ms' },
+    q,
+    'message_id, type, name, anonymous_id, user_id, session_id, client_ms, event_ms, received_ms, source, flags, raw',
+    names,
+  );
+  const items = rows.map((r) => ({
+    id: Number(r.position),
+    messageId: r.message_id,
+    type: r.type,
+    name: r.name,
+    anonymousId: r.anonymous_id,
+    userId: r.user_id,
+    sessionId: r.session_id,
+    source: r.source,
+    timestamp: iso(r.event_ms as number),
+    clientTimestamp: iso(r.client_ms as number),
+    receivedAt: iso(r.received_ms as number),
+    flags: r.flags ? String(r.flags).split(',') : [],
+    event: JSON.parse(String(r.raw)) as unknown,
+  }));
+  return { items, nextCursor: encodeCursor('events', next) };
+}
+
+/**
+ * A page of sessions in the order they last changed (`GET /v1/export/sessions`); the time
+ * window applies to the session's close time (its last event). A session that changes after
+ * it was read comes again with its new state.
+ *
+ * @param db - the database
+ * @param q - the parsed query
+ * @returns items and the next cursor
+ */
+export function exportSessions(db: Db, q: ExportQuery): ExportPage<Record<string, unknown>> {
+  const { rows, next } = page(
+    db,
+    { table: 'sessions', position: 'change_seq', time: 'ended_ms' },
+    q,
+    'source, session_id, anonymous_id, user_id, started_ms, ended_ms, event_count',
+    { sql: '', params: [] },
+  );
+  const items = rows.map((r) => ({
+    source: r.source,
+    sessionId: r.session_id,
+    anonymousId: r.anonymous_id,
+    userId: r.user_id,
+    start: iso(r.started_ms as number),
+    end: iso(r.ended_ms as number),
+    duration: Math.round((Number(r.ended_ms) - Number(r.started_ms)) / 1000),
+    eventCount: Number(r.event_count),
+  }));
+  return { items, nextCursor: encodeCursor('sessions', next) };
+}
+
+/**
+ * A page of users (visitors) in the order they last changed (`GET /v1/export/users`); the
+ * time window applies to the last modification.
+ *
+ * @param db - the database
+ * @param q - the parsed query
+ * @returns items and the next cursor
+ */
+export function exportUsers(db: Db, q: ExportQuery): ExportPage<Record<string, unknown>> {
+  const { rows, next } = page(
+    db,
+    { table: 'users', position: 'change_seq', time: 'modified_ms' },
+    q,
+    'source, anonymous_id, user_id, traits, first_seen_ms, last_seen_ms, event_count, modified_ms',
+    { sql: '', params: [] },
+  );
+  const items = rows.map((r) => ({
+    source: r.source,
+    anonymousId: r.anonymous_id,
+    userId: r.user_id,
+    traits: r.traits ? (JSON.parse(String(r.traits)) as unknown) : {},
+    firstSeen: iso(r.first_seen_ms as number),
+    lastSeen: iso(r.last_seen_ms as number),
+    modifiedAt: iso(r.modified_ms as number),
+    eventCount: Number(r.event_count),
+  }));
+  return { items, nextCursor: encodeCursor('users', next) };
+}

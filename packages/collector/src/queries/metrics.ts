@@ -1,0 +1,34 @@
+import type { Db } from '../store/schema.js';
+import { bucketSql, type RangeQuery } from './range.js';
+
+/** One bucket of `/v1/metrics`: its first day and a count per event name. */
+export type MetricsRow = { date: string } & Record<string, number | string>;
+
+/**
+ * Count events per name and bucket (`GET /v1/metrics`), by corrected event time, UTC.
+ * Buckets without events are left out.
+ *
+ * @param db - the database
+ * @param range - dates, bucket size and optional user filter
+ * @returns `[{ date: '2025-01-01', play: 24, stop: 22 }, …]` in date order
+ * @example metrics(store.db, parseRangeQuery(new URLSearchParams('start_date=2025-01-01&end_date=2025-01-31')))
+ */
+export function metrics(db: Db, range: RangeQuery): MetricsRow[] {
+  const where = range.userId === null ? '' : 'AND user_id = ?';
+  const params: unknown[] = [range.startMs, range.endMs];
+  if (range.userId !== null) params.push(range.userId);
+  const rows = db
+    .prepare(
+      `SELECT ${bucketSql(range.groupBy, 'event_ms')} AS date, name, count(*) AS n FROM events
+       WHERE event_ms >= ? AND event_ms < ? ${where} GROUP BY date, name ORDER BY date, name`,
+    )
+    .all(params) as Array<{ date: string; name: string; n: number }>;
+  const byDate = new Map<string, Array<[string, number]>>();
+  for (const row of rows) {
+    let entries = byDate.get(row.date);
+    if (!entries) byDate.set(row.date, (entries = []));
+    entries.push([row.name, Number(row.n)]);
+  }
+  // fromEntries defines own properties, so an event named "__proto__" stays a plain key.
+  return [...byDate].map(([date, entries]) => Object.fromEntries([['date', date], ...entries]) as MetricsRow);
+}

@@ -1,0 +1,18 @@
+import type { KeyRing } from '../http/auth.js';
+import type { RateLimiter } from '../http/rate-limit.js';
+import type { Ingestor } from '../ingest/ingestor.js';
+import type { createStats } from '../ingest/stats.js';
+import type { ResolvedOptions } from '../options.js';
+import type { EventStore } from '../store/event-store.js';
+
+/** What the route handlers of one collector share. */
+export interface RouteDeps {
+  options: ResolvedOptions;
+  store: EventStore;
+  ingestor: Ingestor;
+  writeKeys: KeyRing;
+  readKeys: KeyRing;
+  appIds: KeyRing;
+  limiter: RateLimiter;
+  stats: ReturnType<typeof createStats>;
+}

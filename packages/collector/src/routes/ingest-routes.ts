@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { basicAuthKey } from '../http/auth.js';
+import { parseJson, readBody } from '../http/body.js';
+import { HttpError, sendJson } from '../http/reply.js';
+import { normalizeFrameEvent, type IngestResult } from '../ingest/ingestor.js';
+import { WIRE_LIMITS } from '../ingest/limits.js';
+import type { IngestContext, Normalized } from '../ingest/normalize.js';
+import { normalizeSegmentEvent } from '../ingest/segment-event.js';
+import { normalizeTrackApiEvent } from '../ingest/track-api-event.js';
+import { parseIsoTimestamp } from '../dates.js';
+import type { RouteDeps } from './deps.js';
+
+const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
+
+/** The write key of a request: Basic auth first, else `writeKey` in the body (sendBeacon cannot set headers). */
+function writeKeyOf(req: IncomingMessage, body: unknown, deps: RouteDeps): string {
+  const header = basicAuthKey(req);
+  const fromBody = body !== null && typeof body === 'object' ? (body as { writeKey?: unknown }).writeKey : undefined;
+  const key = header ?? fromBody;
+  if (key === undefined) throw unauthorized("a write key is required: send Authorization: Basic base64(writeKey + ':'), or writeKey in the body");
+  if (!deps.writeKeys.has(key)) throw unauthorized('unknown write key');
+  return key;
+}
+
+/** Read the body as JSON, checking a Basic-auth header before reading anything. */
+async function readJson(req: IncomingMessage, deps: RouteDeps): Promise<unknown> {
+  const header = basicAuthKey(req);
+  if (header === null) throw unauthorized("Authorization must be Basic base64(writeKey + ':')");
+  if (header !== undefined && !deps.writeKeys.has(header)) throw unauthorized('unknown write key');
+  return parseJson(await readBody(req, WIRE_LIMITS.maxBodyBytes));
+}
+
+/** Commit, turning a storage failure into a 503 the client retries. */
+async function commit(deps: RouteDeps, items: Normalized[]): Promise<IngestResult> {
+  try {
+    return await deps.ingestor.ingest(items);
+  } catch (err) {
+    throw new HttpError(503, 'storage', `the events could not be stored, retry later (${err instanceof Error ? err.message : String(err)})`, { 'retry-after': '1' });
+  }
+}
+
+/**
+ * `POST /v1/batch` (Segment spec): `{ batch: Event[], sentAt, writeKey? }` → 200
+ * `{ success: true, rejected: [{ messageId, reason }] }`. Invalid events are rejected one by
+ * one and the rest stored; a body that is not such an object is a 400.
+ *
+ * @param req - the request
+ * @param res - the response
+ * @param deps - shared state
+ */
+export async function handleBatch(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  const body = await readJson(req, deps);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'bad_request', 'body must be a JSON object { batch: [...], sentAt }');
+  const source = writeKeyOf(req, body, deps);
+  const { batch, sentAt } = body as { batch?: unknown; sentAt?: unknown };
+  if (!Array.isArray(batch)) throw new HttpError(400, 'bad_request', 'batch must be an array of events');
+  if (batch.length === 0) throw new HttpError(400, 'bad_request', 'batch is empty');
+  const receivedMs = Date.now();
+  const sentMs = typeof sentAt === 'string' ? parseIsoTimestamp(sentAt) : null;
+  const ctx: IngestContext = { source, receivedMs, skewMs: sentMs === null ? null : receivedMs - sentMs, flags: sentMs === null ? ['no_sent_at'] : [] };
+  const result = await commit(deps, batch.map((event) => normalizeSegmentEvent(event, ctx)));
+  sendJson(res, 200, { success: true, rejected: result.rejected });
+}
+
+/**
+ * `POST /v1/track`: one event in the `/track` API's shape (`event`, `user_id`, `timestamp`,
+ * `metadata` ≤ 4 KB). Answers `{ status: 'success', message: 'Event logged.', warnings? }`.
+ *
+ * @param req - the request
+ * @param res - the response
+ * @param deps - shared state
+ */
+export async function handleTrack(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  const body = await readJson(req, deps);
+  const source = writeKeyOf(req, body, deps);
+  const item = normalizeTrackApiEvent(body, { source, receivedMs: Date.now(), skewMs: null, flags: [] });
+  if (item.kind === 'rejected') throw new HttpError(400, 'invalid_event', item.reason);
+  await commit(deps, [item]);
+  const warnings: string[] = [];
+  if (item.kind === 'row' && item.row.flags.includes('metadata_truncated')) warnings.push('metadata was larger than 4 KB and was truncated');
+  if (item.kind === 'row' && item.row.flags.includes('future_timestamp')) warnings.push('timestamp was in the future and was set to the server time');
+  sendJson(res, 200, { status: 'success', message: 'Event logged.', ...(warnings.length ? { warnings } : {}) });
+}
+
+/**
+ * Who an app ID stands for: a configured app ID, or a write key used as one (so the
+ * WebSocket transport can authenticate with its write key); else `?writeKey=`.
+ *
+ * @param appId - the path's app ID (already URL-decoded)
+ * @param query - the query string
+ * @param deps - shared state
+ * @returns the source to store events under, or `null` when unauthorized
+ */
+export function sourceOfApp(appId: string, query: URLSearchParams, deps: RouteDeps): string | null {
+  if (deps.appIds.has(appId) || deps.writeKeys.has(appId)) return appId;
+  const writeKey = query.get('writeKey');
+  return deps.writeKeys.has(writeKey) ? writeKey : null;
+}
+
+/**
+ * Check a Nucleus-style frame `{ data: [...] }` and normalize its events.
+ *
+ * @param frame - the parsed frame
+ * @param source - who sent it
+ * @returns the normalized events
+ * @throws HttpError 400 when the frame is not `{ data: array }`
+ */
+export function normalizeFrame(frame: unknown, source: string): Normalized[] {
+  const data = frame !== null && typeof frame === 'object' ? (frame as { data?: unknown }).data : undefined;
+  if (!Array.isArray(data)) throw new HttpError(400, 'bad_request', 'frame must be a JSON object { data: [...] }');
+  const sentAt = (frame as { sentAt?: unknown }).sentAt;
+  const receivedMs = Date.now();
+  const sentMs = typeof sentAt === 'string' ? parseIsoTimestamp(sentAt) : null;
+  const ctx: IngestContext = { source, receivedMs, skewMs: sentMs === null ? null : receivedMs - sentMs, flags: [] };
+  return data.map((event) => normalizeFrameEvent(event, ctx));
+}
+
+/**
+ * `POST /app/:appId/track` (Nucleus over HTTP): `{ data: [...] }` → `{ reportedIds, rejected }`.
+ * Rate-limited per client address.
+ *
+ * @param req - the request
+ * @param res - the response
+ * @param deps - shared state
+ * @param appId - the path's app ID
+ * @param query - the query string
+ */
+export async function handleAppTrack(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, appId: string, query: URLSearchParams): Promise<void> {
+  const wait = deps.limiter.take(req.socket.remoteAddress ?? '');
+  if (wait > 0) throw new HttpError(429, 'rate_limited', 'too many requests from this address', { 'retry-after': String(Math.ceil(wait / 1000)) });
+  const source = sourceOfApp(appId, query, deps);
+  if (source === null) throw unauthorized('unknown app ID');
+  const frame = parseJson(await readBody(req, WIRE_LIMITS.maxBodyBytes));
+  const result = await commit(deps, normalizeFrame(frame, source));
+  sendJson(res, 200, { reportedIds: result.reportedIds, rejected: result.rejected });
+}

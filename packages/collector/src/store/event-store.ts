@@ -1,0 +1,154 @@
+import type { Db } from './schema.js';
+import { openDatabase } from './schema.js';
+import { rollup, type SessionDelta, type UserDelta } from './rollup.js';
+import type { EventRow, SessionTouch } from './row.js';
+
+type Statement = ReturnType<Db['prepare']>;
+
+/** Rows per multi-row INSERT: 13 parameters each, far below SQLite's 32,766 limit. */
+const CHUNK = 50;
+const COLUMNS =
+  'key, message_id, type, name, anonymous_id, user_id, session_id, client_ms, event_ms, received_ms, source, flags, raw';
+const PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+/**
+ * The collector's storage: one SQLite file, one connection, one writer. Every method is
+ * synchronous (libsql's API), so a read never sees half of a commit.
+ *
+ * @example
+ * const store = EventStore.open('./tidemark.db', 'normal');
+ * const fresh = store.write(rows, [], Date.now());
+ */
+export class EventStore {
+  /** The open database, for the query modules. */
+  readonly db: Db;
+  readonly #inserts = new Map<number, Statement>();
+  readonly #upsertSession: Statement;
+  readonly #endSession: Statement;
+  readonly #upsertUser: Statement;
+  #sessionSeq: number;
+  #userSeq: number;
+  #events: number;
+
+  private constructor(db: Db) {
+    this.db = db;
+    this.#upsertSession = db.prepare(
+      `INSERT INTO sessions (source, session_key, session_id, anonymous_id, user_id, started_ms, ended_ms, event_count, modified_ms, change_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source, session_key) DO UPDATE SET
+         started_ms = min(started_ms, excluded.started_ms),
+         ended_ms = max(ended_ms, excluded.ended_ms),
+         event_count = event_count + excluded.event_count,
+         user_id = coalesce(excluded.user_id, user_id),
+         modified_ms = excluded.modified_ms,
+         change_seq = excluded.change_seq`,
+    );
+    // A Nucleus `init` under a key whose session ended earlier starts a new session: the old
+    // one is kept under a key suffixed with its start time.
+    this.#endSession = db.prepare(
+      `UPDATE OR IGNORE sessions SET session_key = session_key || '@' || started_ms
+       WHERE source = ? AND session_key = ? AND ended_ms < ?`,
+    );
+    this.#upsertUser = db.prepare(
+      `INSERT INTO users (source, user_key, anonymous_id, user_id, traits, first_seen_ms, last_seen_ms, event_count, modified_ms, change_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source, user_key) DO UPDATE SET
+         user_id = coalesce(excluded.user_id, user_id),
+         traits = CASE WHEN excluded.traits IS NULL THEN traits ELSE json_patch(coalesce(traits, '{}'), excluded.traits) END,
+         first_seen_ms = min(first_seen_ms, excluded.first_seen_ms),
+         last_seen_ms = max(last_seen_ms, excluded.last_seen_ms),
+         event_count = event_count + excluded.event_count,
+         modified_ms = excluded.modified_ms,
+         change_seq = excluded.change_seq`,
+    );
+    const max = (sql: string) => Number((db.prepare(sql).get() as { n: number | null }).n ?? 0);
+    this.#sessionSeq = max('SELECT max(change_seq) AS n FROM sessions');
+    this.#userSeq = max('SELECT max(change_seq) AS n FROM users');
+    this.#events = max('SELECT count(*) AS n FROM events');
+  }
+
+  /**
+   * Open the store at a path (see {@link openDatabase}).
+   *
+   * @param path - SQLite file path or `':memory:'`
+   * @param synchronous - `'normal'` or `'full'`
+   * @returns the store
+   * @throws CollectorError `storage` when the file cannot be opened
+   */
+  static open(path: string, synchronous: 'normal' | 'full'): EventStore {
+    return new EventStore(openDatabase(path, synchronous));
+  }
+
+  /** Events in the file. */
+  get eventCount(): number {
+    return this.#events;
+  }
+
+  /**
+   * Write rows and heartbeats in ONE transaction: all of them are stored or none.
+   * Rows whose key is already stored are skipped (dedupe) and do not count in sessions.
+   *
+   * @param rows - rows of one or more requests
+   * @param touches - heartbeats
+   * @param nowMs - server time, stamped as the modification time of sessions and users
+   * @returns a flag per row: `true` when it was stored now, `false` for a duplicate
+   * @throws the SQLite error (the transaction is rolled back)
+   */
+  write(rows: EventRow[], touches: SessionTouch[], nowMs: number): boolean[] {
+    this.db.exec('BEGIN');
+    try {
+      const fresh = this.#insert(rows);
+      const added = rows.filter((_, i) => fresh[i]);
+      const { sessions, users } = rollup(added, touches);
+      for (const session of sessions) this.#writeSession(session, nowMs);
+      for (const user of users) this.#writeUser(user, nowMs);
+      this.db.exec('COMMIT');
+      this.#events += added.length;
+      return fresh;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  #insert(rows: EventRow[]): boolean[] {
+    const stored = new Set<string>();
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const chunk = rows.slice(start, start + CHUNK);
+      const params: unknown[] = [];
+      for (const r of chunk) {
+        params.push(r.key, r.messageId, r.type, r.name, r.anonymousId, r.userId, r.sessionId, r.clientMs, r.eventMs, r.receivedMs, r.source, r.flags.length ? r.flags.join(',') : null, r.raw);
+      }
+      for (const row of this.#insertStatement(chunk.length).all(params) as Array<{ key: string }>) stored.add(row.key);
+    }
+    // RETURNING names each key stored now once; a second copy in the same request is a duplicate.
+    return rows.map((row) => stored.delete(row.key));
+  }
+
+  #insertStatement(size: number): Statement {
+    let statement = this.#inserts.get(size);
+    if (!statement) {
+      statement = this.db.prepare(
+        // ON CONFLICT (key) skips only duplicates; any other constraint failure still fails the write.
+        `INSERT INTO events (${COLUMNS}) VALUES ${Array(size).fill(PLACEHOLDERS).join(', ')} ON CONFLICT (key) DO NOTHING RETURNING key`,
+      );
+      this.#inserts.set(size, statement);
+    }
+    return statement;
+  }
+
+  #writeSession(s: SessionDelta, nowMs: number): void {
+    if (s.restartAtMs !== null) this.#endSession.run([s.source, s.sessionKey, s.restartAtMs]);
+    this.#upsertSession.run([s.source, s.sessionKey, s.sessionId, s.anonymousId, s.userId, s.startMs, s.endMs, s.count, nowMs, ++this.#sessionSeq]);
+  }
+
+  #writeUser(u: UserDelta, nowMs: number): void {
+    const traits = u.traits ? JSON.stringify(u.traits) : null;
+    this.#upsertUser.run([u.source, u.userKey, u.anonymousId, u.userId, traits, u.firstMs, u.lastMs, u.count, nowMs, ++this.#userSeq]);
+  }
+
+  /** Close the file (checkpointing the WAL). Safe to call twice. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

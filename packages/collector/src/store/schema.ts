@@ -1,0 +1,97 @@
+import Database from 'libsql';
+import { CollectorError } from '../errors.js';
+
+/** A libsql (better-sqlite3 API) database handle. */
+export type Db = InstanceType<typeof Database>;
+
+/**
+ * Tables of the collector. Rows are never deleted, so `events.seq` (the rowid) only grows:
+ * it is the export cursor, and a row committed later always has a larger `seq`.
+ * Indexes are the ones the queries use: the dedupe key, time (metrics, export windows),
+ * user (metrics `user_id=`), and the change sequence of sessions and users (export).
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  message_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  anonymous_id TEXT,
+  user_id TEXT,
+  session_id TEXT,
+  client_ms INTEGER NOT NULL,
+  event_ms INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  flags TEXT,
+  raw TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (event_ms, name);
+CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id, event_ms) WHERE user_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS sessions (
+  source TEXT NOT NULL,
+  session_key TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  anonymous_id TEXT,
+  user_id TEXT,
+  started_ms INTEGER NOT NULL,
+  ended_ms INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  change_seq INTEGER NOT NULL,
+  PRIMARY KEY (source, session_key)
+);
+CREATE INDEX IF NOT EXISTS sessions_by_change ON sessions (change_seq);
+CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (started_ms);
+
+CREATE TABLE IF NOT EXISTS users (
+  source TEXT NOT NULL,
+  user_key TEXT NOT NULL,
+  anonymous_id TEXT,
+  user_id TEXT,
+  traits TEXT,
+  first_seen_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  modified_ms INTEGER NOT NULL,
+  change_seq INTEGER NOT NULL,
+  PRIMARY KEY (source, user_key)
+);
+CREATE INDEX IF NOT EXISTS users_by_change ON users (change_seq);
+`;
+
+/**
+ * Open (creating when missing) the collector's SQLite file in WAL mode with its tables.
+ *
+ * @param path - file path, or `':memory:'`
+ * @param synchronous - `'normal'`: a commit survives a crash of the process (WAL);
+ *   `'full'`: it also survives a power cut (fsync per commit)
+ * @returns the open database
+ * @throws CollectorError `storage` when the file cannot be opened or written
+ */
+export function openDatabase(path: string, synchronous: 'normal' | 'full'): Db {
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec(`PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    // A bigger page cache keeps the random-key dedupe index in memory (the default is 2 MB).
+    db.exec('PRAGMA cache_size = -32000');
+    db.exec(SCHEMA);
+    return db;
+  } catch (err) {
+    try {
+      db?.close();
+    } catch {
+      // the open failed half-way; nothing more to release
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new CollectorError(
+      'storage',
+      `cannot open the database ${JSON.stringify(path)}: ${reason} (does the directory exist, and may this process write there?)`,
+      err,
+    );
+  }
+}

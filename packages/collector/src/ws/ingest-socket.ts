@@ -1,0 +1,78 @@
+import type { WebSocket, RawData } from 'ws';
+import { HttpError } from '../http/reply.js';
+import type { RouteDeps } from '../routes/deps.js';
+import { normalizeFrame } from '../routes/ingest-routes.js';
+
+/** The text of a frame (ws hands over a Buffer unless `binaryType` was changed). */
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+/** Frames of one socket waiting for their commit before the socket stops reading more. */
+const MAX_IN_FLIGHT = 16;
+
+/**
+ * Serve one ingest WebSocket in Nucleus framing: each `{ data: [...] }` frame is answered,
+ * after its commit, with `{ reportedIds, rejected }`. A malformed frame is answered with
+ * `{ error }` and the socket stays open. Over the address's rate limit, or with too many
+ * frames waiting, the socket stops reading (TCP backpressure) instead of dropping anything.
+ *
+ * @param ws - the accepted socket
+ * @param source - the app ID or write key it authenticated with
+ * @param address - the client address, for the rate limit
+ * @param deps - shared state
+ * @param onStorageError - reports a failed commit (the client resends: nothing was acked)
+ */
+export function serveIngestSocket(ws: WebSocket, source: string, address: string, deps: RouteDeps, onStorageError: (err: unknown) => void): void {
+  let inFlight = 0;
+  let rateWait: NodeJS.Timeout | null = null;
+  const send = (message: unknown) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const flow = () => {
+    if (inFlight >= MAX_IN_FLIGHT || rateWait !== null) ws.pause();
+    else ws.resume();
+  };
+
+  ws.on('message', (data: RawData) => {
+    const wait = deps.limiter.take(address);
+    if (wait > 0 && rateWait === null) {
+      rateWait = setTimeout(() => {
+        rateWait = null;
+        flow();
+      }, wait);
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(textOf(data));
+    } catch {
+      deps.stats.refusedRequests += 1;
+      send({ error: 'malformed JSON: send { "data": [events] }' });
+      return;
+    }
+    let items;
+    try {
+      items = normalizeFrame(frame, source);
+    } catch (err) {
+      deps.stats.refusedRequests += 1;
+      send({ error: err instanceof HttpError ? err.message : 'malformed frame' });
+      return;
+    }
+    inFlight += 1;
+    flow();
+    deps.ingestor.ingest(items).then(
+      (result) => send({ reportedIds: result.reportedIds, rejected: result.rejected }),
+      (err: unknown) => {
+        onStorageError(err);
+        send({ error: 'the events could not be stored; resend them later' });
+      },
+    ).finally(() => {
+      inFlight -= 1;
+      flow();
+    });
+  });
+  ws.on('close', () => {
+    if (rateWait !== null) clearTimeout(rateWait);
+  });
+}
