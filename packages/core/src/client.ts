@@ -13,6 +13,7 @@ import { browserLifecycle, browserStorage, defaultDrainLock } from './platform/b
 import { pageContext, staticContext, type ContextProvider } from './platform/browser-context.js';
 import { writeIdCookie } from './platform/browser-cookie.js';
 import { prepareEvent } from './prepare-event.js';
+import { RESCUE_PREFIX, rescueEvents, takeRescued } from './rescue.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
 import { resilientStore } from './stores/resilient-store.js';
@@ -57,12 +58,14 @@ export class Tidemark {
   readonly #deliveredOnHide = new Set<string>();
   readonly #warned = new Set<TidemarkErrorCode>();
   readonly #unsubscribe: Array<() => void> = [];
+  readonly #rescueKey = RESCUE_PREFIX + nanoid(10);
   #consent: Consent;
   #closed = false;
 
   /** @param options - see {@link TidemarkOptions}; invalid options throw a `TidemarkError` */
   constructor(options: TidemarkOptions) {
     const o = (this.#o = resolveOptions(options));
+    if (o.onError) this.#emitter.on('error', o.onError);
     const clock = o.clock ?? systemClock;
     const storage = (this.#storage = o.storage ?? browserStorage());
     this.#lifecycle = o.lifecycle ?? browserLifecycle();
@@ -120,11 +123,10 @@ export class Tidemark {
       }),
       this.#lifecycle.onHide(() => this.#onHide()),
     );
-    if (o.onError) this.#emitter.on('error', o.onError);
     // A session starts with the client (as in Amplitude), and a backlog left by an earlier
     // page or a crash goes out soon after start.
     this.#sessions.touch();
-    void this.#queue.recount().then((n) => n > 0 && this.#flusher.schedule(0), () => {});
+    void this.#recover();
   }
 
   /**
@@ -353,14 +355,34 @@ export class Tidemark {
     return ready;
   }
 
+  /** Queue events rescued by pages that died, then send any backlog soon after start. */
+  async #recover(): Promise<void> {
+    try {
+      const rescued = this.#consent === 'denied' ? [] : takeRescued(this.#storage);
+      if (rescued.length) await this.#queue.addPrepared(rescued);
+      if ((await this.#queue.recount()) > 0) this.#flusher.schedule(0);
+    } catch (err) {
+      this.#report(new TidemarkError('storage_unavailable', 'Reading the queue at start failed', err));
+    }
+  }
+
   /**
-   * The page is being hidden or unloaded: start the durable write of what is pending, and
+   * The page is being hidden or unloaded: rescue what is not yet durable, and
    * hand this page's unconfirmed events to the transport's unload path (beacon/keepalive).
    * They stay queued: if the page survives and the answer arrives, the next drain removes
    * them; if not, the next page resends them and the collector dedupes by `messageId`.
    */
   #onHide(): void {
-    void this.#queue.settle().catch(() => {});
+    if (this.#consent !== 'denied' && this.#queue.store === this.#durable) {
+      try {
+        if (rescueEvents(this.#storage, this.#rescueKey, this.#queue.unpersisted())) {
+          // The page lived on (tab switch, not navigation): once the write lands, the rescue copy is moot.
+          void this.#queue.settle().then(() => this.#storage.remove(this.#rescueKey), () => {});
+        }
+      } catch (err) {
+        this.#report(new TidemarkError('storage_unavailable', 'Rescuing unsaved events on page hide failed', err));
+      }
+    }
     const transport = this.#o.transport;
     if (!transport.sendOnHide || this.#consent !== 'granted' || this.#flusher.stopped || !this.#lifecycle.isOnline()) return;
     const events = [...this.#recent.values()].filter((e) => !this.#handedOnHide.has(e.messageId) && !this.#flusher.inFlight.has(e.messageId));

@@ -46,6 +46,8 @@ export class EventQueue {
   #pending: TidemarkEvent[] = [];
   #scheduled = false;
   #writing: Promise<void> = Promise.resolve();
+  /** Prepared batches whose store write has not finished. */
+  readonly #unsaved = new Set<TidemarkEvent[]>();
   #approx = 0;
   readonly #opts: EventQueueOptions;
 
@@ -81,6 +83,28 @@ export class EventQueue {
   async settle(): Promise<void> {
     this.#write();
     await this.#writing;
+  }
+
+  /**
+   * Events not yet confirmed durable: what was pushed this tick (prepared now) and the
+   * batches whose write is still running. The page-hide path rescues them synchronously,
+   * because a page that navigates away can die before an IndexedDB write commits.
+   *
+   * @returns the events, oldest first
+   */
+  unpersisted(): TidemarkEvent[] {
+    this.#write();
+    return [...this.#unsaved].flat();
+  }
+
+  /**
+   * Add events that are already prepared (rescued by an earlier page), bypassing validation.
+   *
+   * @param events - valid events
+   */
+  async addPrepared(events: TidemarkEvent[]): Promise<void> {
+    await this.#store.add(events);
+    this.#approx += events.length;
   }
 
   /** Learn the real count from the store (at start, and when tabs share it). */
@@ -146,14 +170,19 @@ export class EventQueue {
       if (prepared) ready.push(prepared);
     }
     if (!ready.length) return;
+    this.#unsaved.add(ready);
     this.#writing = this.#writing
       .then(() => this.#store.add(ready))
       .then(() => {
+        this.#unsaved.delete(ready);
         this.#approx += ready.length;
         this.#opts.onStored(ready, this.#approx);
         if (this.#approx > this.#opts.maxQueueSize) return this.#trim();
       })
-      .catch((err) => this.#opts.onError(err, ready));
+      .catch((err) => {
+        this.#unsaved.delete(ready);
+        this.#opts.onError(err, ready);
+      });
   }
 
   async #trim(): Promise<void> {

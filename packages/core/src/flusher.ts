@@ -111,7 +111,12 @@ export class Flusher {
     const o = this.#o;
     let delivered = 0;
     let rejected = 0;
-    if (!explicit && o.clock.now() < this.#retryAt) return this.#result(0, 0);
+    const wait = this.#retryAt - o.clock.now();
+    if (!explicit && wait > 0) {
+      // Still backing off (a timer may fire a millisecond early): come back when it ends.
+      this.schedule(wait);
+      return this.#result(0, 0);
+    }
     while (!this.#stopped && o.canSend() && o.lifecycle.isOnline()) {
       const entries = await o.queue.peek(o.batchSize);
       if (!entries.length) break;

@@ -7,6 +7,8 @@ export interface KeyValueStorage {
   get(key: string): string | null;
   set(key: string, value: string): void;
   remove(key: string): void;
+  /** Every key (used to find events rescued by pages that died); optional. */
+  keys?(): string[];
   /** Called when another tab or process changed a key (the `storage` event). */
   subscribe?(listener: (key: string, value: string | null) => void): () => void;
 }
@@ -23,5 +25,6 @@ export function memoryKeyValue(): KeyValueStorage {
     get: (key) => map.get(key) ?? null,
     set: (key, value) => void map.set(key, value),
     remove: (key) => void map.delete(key),
+    keys: () => [...map.keys()],
   };
 }

@@ -61,6 +61,13 @@ export function browserStorage(): KeyValueStorage {
         // As above.
       }
     },
+    keys: () => {
+      try {
+        return Array.from({ length: ls.length }, (_, i) => ls.key(i)).filter((k): k is string => k !== null);
+      } catch {
+        return memory.keys!();
+      }
+    },
     subscribe: (listener) => {
       if (!hasWindow()) return () => {};
       const onStorage = (e: StorageEvent) => {

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createTidemark } from './client.js';
+import { localLock } from './drain-lock.js';
+import { memoryKeyValue } from './key-value.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { QueueStore } from './queue-store.js';
+import { RESCUE_PREFIX } from './rescue.js';
+import { memoryStore } from './stores/memory-store.js';
+import { manualClock, scriptedTransport } from './testing.js';
+import type { SendResult, TidemarkEvent } from './index.js';
+
+/** A lifecycle whose page-hide the test triggers. */
+function pageLifecycle() {
+  const listeners: Array<() => void> = [];
+  const lifecycle: Lifecycle = { isOnline: () => true, onOnline: () => () => {}, onHide: (l) => (listeners.push(l), () => {}) };
+  return { lifecycle, hide: () => listeners.forEach((l) => l()) };
+}
+
+/** A store whose writes never finish: the page dies before IndexedDB commits. */
+function stuckStore(): QueueStore {
+  const never = new Promise<never>(() => {});
+  return { ...memoryStore(), kind: 'stuck', add: () => never };
+}
+
+describe('page hide', () => {
+  it('rescues events whose durable write had not finished, and the next page sends them', async () => {
+    const storage = memoryKeyValue();
+    const page = pageLifecycle();
+    const first = createTidemark({ writeKey: 'wk', transport: scriptedTransport(), store: stuckStore(), storage, lifecycle: page.lifecycle, clock: manualClock(), lock: localLock() });
+    for (let i = 0; i < 50; i++) first.track(`e${i}`);
+    page.hide();
+    const keys = storage.keys!().filter((k) => k.startsWith(RESCUE_PREFIX));
+    expect(keys).toHaveLength(1);
+
+    const transport = scriptedTransport();
+    const next = createTidemark({ writeKey: 'wk', transport, store: memoryStore(), storage, clock: manualClock(), lock: localLock() });
+    await new Promise((r) => setTimeout(r, 10));
+    await next.flush();
+    const names = transport.delivered.map((e) => e.event);
+    for (let i = 0; i < 50; i++) expect(names).toContain(`e${i}`);
+    expect(storage.keys!().filter((k) => k.startsWith(RESCUE_PREFIX))).toHaveLength(0);
+  });
+
+  it('removes the rescue copy when the page lives on and the write lands', async () => {
+    const storage = memoryKeyValue();
+    const page = pageLifecycle();
+    const client = createTidemark({ writeKey: 'wk', transport: scriptedTransport(), store: memoryStore(), storage, lifecycle: page.lifecycle, clock: manualClock(), lock: localLock(), flushAt: 1000 });
+    client.track('a');
+    page.hide();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(storage.keys!().filter((k) => k.startsWith(RESCUE_PREFIX))).toHaveLength(0);
+  });
+
+  it("hands this page's unconfirmed events to the transport's unload path once", async () => {
+    const page = pageLifecycle();
+    const handedTo: TidemarkEvent[][] = [];
+    const transport = {
+      ...scriptedTransport(),
+      sendOnHide(events: TidemarkEvent[]) {
+        handedTo.push(events);
+        const handed = events.map((e) => e.messageId);
+        return { handed, result: Promise.resolve<SendResult>({ delivered: handed, rejected: [] }) };
+      },
+    };
+    const store = memoryStore();
+    const client = createTidemark({ writeKey: 'wk', transport, store, storage: memoryKeyValue(), lifecycle: page.lifecycle, clock: manualClock(), lock: localLock(), flushAt: 1000 });
+    client.track('a');
+    client.track('b');
+    page.hide();
+    page.hide(); // visibilitychange and pagehide both fire on navigation
+    expect(handedTo).toHaveLength(1);
+    expect(handedTo[0]!.map((e) => e.event)).toEqual(['session_start', 'a', 'b']);
+    await new Promise((r) => setTimeout(r, 10));
+    // Delivered by keepalive: the next drain removes them without sending them again.
+    const result = await client.flush();
+    expect(result.delivered).toBe(0);
+    expect(await store.count()).toBe(0);
+    expect(transport.sends).toHaveLength(0);
+  });
+});
