@@ -25,14 +25,16 @@ interface Frame {
   timer: TimerHandle;
   /** Clock time of the write. */
   writtenAt: number;
+  /** The caller's mark at the write (the transport's count of server messages). */
+  mark: number;
 }
 
 /** What the ledger tells the transport. */
 export interface LedgerHooks {
   /** Acks or timeouts made room in the in-flight window. */
   freed(): void;
-  /** A frame written at `writtenAt` went unacknowledged past the deadline. */
-  expired(writtenAt: number): void;
+  /** A frame went unacknowledged past its deadline; `mark` is what was given at its write. */
+  expired(mark: number): void;
 }
 
 /** A frame ready to write: its text and the IDs it carries. */
@@ -126,9 +128,10 @@ export class AckLedger {
    * Move the oldest queued events into a frame, within the limits, and start its deadline.
    *
    * @param limits - window and frame size
+   * @param mark - a number handed back if the frame expires
    * @returns the frame to write, or `undefined` when nothing is queued or the window is full
    */
-  nextFrame(limits: FrameLimits): FrameToWrite | undefined {
+  nextFrame(limits: FrameLimits, mark = 0): FrameToWrite | undefined {
     const room = Math.min(limits.maxInFlight - this.#inFlight, limits.maxFrameEvents);
     if (room <= 0 || !this.#queue.length) return undefined;
     const taken: Entry[] = [];
@@ -140,7 +143,7 @@ export class AckLedger {
       bytes += next.bytes + 1;
       taken.push(this.#queue.shift()!);
     }
-    const frame: Frame = { ids: new Set(taken.map((e) => e.id)), timer: undefined, writtenAt: this.#clock.now() };
+    const frame: Frame = { ids: new Set(taken.map((e) => e.id)), timer: undefined, writtenAt: this.#clock.now(), mark };
     frame.timer = this.#clock.setTimeout(() => this.#expire(frame), this.#ackTimeoutMs);
     for (const entry of taken) entry.frame = frame;
     this.#inFlight += taken.length;
@@ -231,7 +234,7 @@ export class AckLedger {
       this.#finish(entry, { kind: 'failed', error });
     }
     if (!expired) return;
-    this.#hooks.expired(frame.writtenAt);
+    this.#hooks.expired(frame.mark);
     this.#hooks.freed();
   }
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ackAll } from '../../../e2e/support/ws-scripted-server.js';
-import { helpers, server, transport, until } from './test-kit.js';
+import { helpers, server, transport, until, warm } from './test-kit.js';
 
 describe('wsTransport acknowledgements', () => {
   it('resolves exactly the events whose IDs come back, ignoring unknown IDs', async () => {
     const srv = await server();
     const ws = transport({ url: srv.wsUrl, ackTimeoutMs: 300 });
+    await warm(ws);
     const events = helpers.makeEvents(10, 'exact');
     const acked = events.slice(0, 4).map((e) => e.messageId);
     srv.script = (frame) => {
@@ -19,7 +20,7 @@ describe('wsTransport acknowledgements', () => {
     expect(result.rejected).toEqual([]);
     expect(result.error?.code).toBe('network');
     expect(result.stop).toBeUndefined();
-    expect(srv.stored.size).toBe(4);
+    expect(srv.stored.size).toBe(5); // the warm-up event and the four acked
   });
 
   it('lets events the collector rejects leave with its reason, delivering their neighbours', async () => {
@@ -77,6 +78,7 @@ describe('wsTransport acknowledgements', () => {
   it('retries the IDs a server left unacknowledged', async () => {
     const srv = await server();
     const ws = transport({ url: srv.wsUrl, ackTimeoutMs: 200 });
+    await warm(ws);
     const events = helpers.makeEvents(10, 'some');
     const firstHalf = new Set(events.slice(0, 5).map((e) => e.messageId));
     srv.script = (frame) => {
@@ -90,13 +92,14 @@ describe('wsTransport acknowledgements', () => {
 
     expect(report.rounds).toBe(2);
     expect(report.left).toEqual([]);
-    expect(srv.stored.size).toBe(10);
+    expect(srv.stored.size).toBe(11);
     for (const event of events) expect(srv.received.get(event.messageId)).toBe(firstHalf.has(event.messageId) ? 1 : 2);
   });
 
   it('replaces a socket that went silent (half-open) and re-sends over the new one', async () => {
     const srv = await server();
     const ws = transport({ url: srv.wsUrl, ackTimeoutMs: 200 });
+    await warm(ws);
     srv.script = () => {
       srv.script = ackAll; // the first frame vanishes without a word, as into a dead NAT entry
     };
@@ -107,12 +110,13 @@ describe('wsTransport acknowledgements', () => {
     expect(report.left).toEqual([]);
     expect(report.errors).toEqual(['network']);
     expect(srv.counts.connections).toBe(2);
-    expect(srv.stored.size).toBe(4);
+    expect(srv.stored.size).toBe(5); // the warm-up event and the four acked
   });
 
   it('keeps a socket that answers, even when some acks are missing', async () => {
     const srv = await server();
     const ws = transport({ url: srv.wsUrl, ackTimeoutMs: 200 });
+    await warm(ws);
     srv.script = (frame) => frame.ack(frame.ids.slice(0, 1));
 
     const result = await ws.send(helpers.makeEvents(3, 'partial'), { writeKey: '' });

@@ -117,14 +117,14 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
     return { json, bytes };
   };
 
-  /** Clock time of the last message from the server. */
-  let heardAt = 0;
+  /** Messages received from the server so far. */
+  let heard = 0;
   const ledger = new AckLedger(clock, opts.ackTimeoutMs, {
     freed: () => scheduleFlush(),
     // A socket that has said nothing since the frame was written may be half-open (a NAT or
     // proxy dropped it without a close): every later frame would time out too. Replace it.
-    expired: (writtenAt) => {
-      if (heardAt < writtenAt && connection.isOpen) connection.reconnectNow(true);
+    expired: (heardAtWrite) => {
+      if (heard === heardAtWrite && connection.isOpen) connection.reconnectNow(true);
     },
   });
 
@@ -178,7 +178,7 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
       return armConnectWait();
     }
     const limits = { maxInFlight: opts.maxInFlight, maxFrameEvents: opts.maxFrameEvents, maxFrameBytes: opts.maxFrameBytes };
-    for (let frame = ledger.nextFrame(limits); frame; frame = ledger.nextFrame(limits)) {
+    for (let frame = ledger.nextFrame(limits, heard); frame; frame = ledger.nextFrame(limits, heard)) {
       // A failed write leaves the frame in flight; the close that follows reports it.
       if (!connection.send(frame.text)) break;
     }
@@ -207,7 +207,7 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
         flush();
       },
       message(data) {
-        heardAt = clock.now();
+        heard++;
         const message = parseServerMessage(data);
         if (message.kind === 'ack') ledger.ack(message.ids, message.rejected);
         else if (message.kind === 'error') {
