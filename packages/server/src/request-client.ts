@@ -1,0 +1,135 @@
+import { aliasInput, groupInput, identifyInput, type AliasOptions, type CommonOptions, type EventInput, type GroupOptions, type IdentifyOptions, type PageOptions, type Properties, type TrackOptions } from './call-forms.js';
+import type { Attribution, AttributionSource, IgnoredId } from './read-attribution.js';
+
+/** IDs a request-bound client stamps on events that do not name their own. */
+export interface RequestDefaults {
+  anonymousId: string | undefined;
+  sessionId: number | undefined;
+  userId: string | undefined;
+}
+
+/** How a bound client hands a call to its server client (which owns queue and validation). */
+export type EnqueueCall = (form: (args: unknown[]) => EventInput, args: unknown[], defaults: RequestDefaults) => Promise<void>;
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Object form, or the positional form mapped to fields, plus the type. */
+const bound =
+  (type: EventInput['type'], fields: [string, string]) =>
+  (args: unknown[]): EventInput => {
+    const [first, second, options] = args;
+    if (isObject(first)) return { ...first, type };
+    return { ...(isObject(options) ? options : {}), type, [fields[0]]: first, [fields[1]]: second };
+  };
+
+const boundTrack = bound('track', ['event', 'properties']);
+const boundPage = bound('page', ['name', 'properties']);
+const boundGroup = (args: unknown[]): EventInput => (isObject(args[0]) ? { ...args[0], type: 'group' } : groupInput([undefined, args[0], args[1]]));
+
+/**
+ * A server client bound to one request (`req.tidemark`, `client.forRequest(req)`): every event
+ * carries the browser's anonymous ID and session ID read from the request, and the user ID
+ * once `identify` or `alias` named one. Methods never throw and return at once.
+ */
+export class RequestClient {
+  /** The browser's anonymous ID from the request, or undefined (then the client's own is used). */
+  readonly anonymousId: string | undefined;
+  /** The browser's session ID from the request, or undefined. */
+  readonly sessionId: number | undefined;
+  /** Where the anonymous ID came from. */
+  readonly source: AttributionSource | undefined;
+  /** IDs the request carried that failed validation (no values, only where and why). */
+  readonly ignored: readonly IgnoredId[];
+  readonly #defaults: RequestDefaults;
+  readonly #call: EnqueueCall;
+  readonly #flush: () => Promise<void>;
+
+  /**
+   * @param attribution - what {@link readAttribution} found in the request
+   * @param userId - the signed-in user, if the app knows it
+   * @param call - the server client's enqueue
+   * @param flush - the server client's flush
+   */
+  constructor(attribution: Attribution, userId: string | undefined, call: EnqueueCall, flush: () => Promise<void>) {
+    this.anonymousId = attribution.anonymousId;
+    this.sessionId = attribution.sessionId;
+    this.source = attribution.source;
+    this.ignored = attribution.ignored;
+    this.#defaults = { anonymousId: attribution.anonymousId, sessionId: attribution.sessionId, userId };
+    this.#call = call;
+    this.#flush = flush;
+  }
+
+  /** The user ID events of this request carry (from `forRequest`, `identify` or `alias`). */
+  get userId(): string | undefined {
+    return this.#defaults.userId;
+  }
+
+  /**
+   * Track an event for this request's visitor.
+   *
+   * @example await req.tidemark.track('Purchase Completed', { amount: 99.99 }, { userId: req.user.id })
+   */
+  track(event: string, properties?: Properties, options?: CommonOptions): Promise<void>;
+  track(options: TrackOptions): Promise<void>;
+  track(...args: unknown[]): Promise<void> {
+    return this.#call(boundTrack, args, this.#defaults);
+  }
+
+  /**
+   * Name the visitor; later events of this request carry the user ID.
+   *
+   * @example await req.tidemark.identify('user_123', { plan: 'pro' })
+   */
+  identify(userId: string | number, traits?: Properties): Promise<void>;
+  identify(options: IdentifyOptions): Promise<void>;
+  identify(...args: unknown[]): Promise<void> {
+    this.#adoptUserId(isObject(args[0]) ? args[0].userId : args[0]);
+    return this.#call(identifyInput, args, this.#defaults);
+  }
+
+  /**
+   * Record a server-rendered page view.
+   *
+   * @example await req.tidemark.page('Checkout', { url: req.url })
+   */
+  page(name?: string, properties?: Properties, options?: CommonOptions): Promise<void>;
+  page(options: PageOptions): Promise<void>;
+  page(...args: unknown[]): Promise<void> {
+    return this.#call(boundPage, args, this.#defaults);
+  }
+
+  /**
+   * Link the visitor to a group (company, team).
+   *
+   * @example await req.tidemark.group('company_456', { name: 'Acme Corp' })
+   */
+  group(groupId: string | number, traits?: Properties): Promise<void>;
+  group(options: GroupOptions): Promise<void>;
+  group(...args: unknown[]): Promise<void> {
+    return this.#call(boundGroup, args, this.#defaults);
+  }
+
+  /**
+   * Link a new user ID to the visitor (by default to the request's anonymous ID).
+   *
+   * @example await req.tidemark.alias('user_123')
+   */
+  alias(newUserId: string | number, previousId?: string | number): Promise<void>;
+  alias(options: AliasOptions): Promise<void>;
+  alias(...args: unknown[]): Promise<void> {
+    const result = this.#call(aliasInput, args, this.#defaults);
+    this.#adoptUserId(isObject(args[0]) ? args[0].userId : args[0]);
+    return result;
+  }
+
+  /** Send the server client's queue now (e.g. before a serverless handler returns). */
+  flush(): Promise<void> {
+    return this.#flush();
+  }
+
+  #adoptUserId(value: unknown): void {
+    if (typeof value === 'string' && value.length > 0) this.#defaults.userId = value;
+    else if (typeof value === 'number' && Number.isFinite(value)) this.#defaults.userId = String(value);
+  }
+}

@@ -1,0 +1,232 @@
+import { TidemarkError, type TidemarkEvent } from '@tidemark/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServerClient } from './create-server-client.js';
+import type { ServerClient } from './server-client.js';
+import type { ServerClientOptions } from './server-options.js';
+import { ManualClock } from './testing/manual-clock.js';
+import { startRecordingServer, type RecordingServer } from './testing/recording-server.js';
+
+const BROWSER_AID = 'V1StGXR8_Z5jdHi6B-myT';
+let server: RecordingServer;
+let clients: ServerClient[];
+let errors: TidemarkError[];
+
+beforeEach(async () => {
+  server = await startRecordingServer();
+  clients = [];
+  errors = [];
+});
+afterEach(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await server.close();
+});
+
+function client(options: ServerClientOptions = {}): ServerClient {
+  const made = createServerClient({ writeKey: 'wk_test', host: server.url, flushInterval: 0, onError: (e) => errors.push(e), ...options });
+  clients.push(made);
+  return made;
+}
+
+const byEvent = (name: string): TidemarkEvent | undefined => server.stored().find((e) => e.event === name);
+
+describe('the server client on the wire', () => {
+  it('posts the batch format with Basic auth and sentAt', async () => {
+    const tm = client();
+    await tm.track({ event: 'Purchase Completed', userId: 'user_123', anonymousId: BROWSER_AID, properties: { amount: 99.99, currency: 'USD' } });
+    await tm.flush();
+    const [request] = server.requests;
+    expect(request?.method).toBe('POST');
+    expect(request?.url).toBe('/v1/batch');
+    expect(request?.headers.authorization).toBe(`Basic ${Buffer.from('wk_test:').toString('base64')}`);
+    expect(request?.headers['content-type']).toBe('application/json');
+    expect(Date.parse(request?.body?.sentAt ?? '')).toBeGreaterThan(0);
+    const event = request?.body?.batch?.[0];
+    expect(event).toMatchObject({
+      type: 'track', event: 'Purchase Completed', userId: 'user_123', anonymousId: BROWSER_AID,
+      properties: { amount: 99.99, currency: 'USD', anonymous_id: BROWSER_AID },
+      context: { library: { name: '@tidemark/server', version: '0.1.0' }, sessionId: -1 },
+    });
+    expect(event?.messageId).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    expect(Date.parse(event?.timestamp ?? '')).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('accepts the legacy form, with null for anonymous events', async () => {
+    const tm = client();
+    await tm.track('user_123', 'signup_completed', { plan: 'pro' });
+    await tm.track(null, 'page_loaded', { url: '/pricing' });
+    await tm.flush();
+    expect(byEvent('signup_completed')).toMatchObject({ userId: 'user_123', anonymousId: tm.getAnonymousId(), properties: { plan: 'pro', anonymous_id: tm.getAnonymousId() } });
+    expect(byEvent('page_loaded')?.userId).toBeUndefined();
+    expect(byEvent('page_loaded')?.anonymousId).toBe(tm.getAnonymousId());
+  });
+
+  it('sends identify, page, group and alias in the Segment shape', async () => {
+    const tm = client();
+    await tm.identify('user_123', { email: 'jane@example.com' });
+    await tm.page('user_123', 'Pricing', { url: 'https://example.com/pricing' });
+    await tm.group('user_123', 'company_456', { name: 'Acme Corp' });
+    await tm.alias('new_user_456');
+    await tm.alias({ userId: 'new_user_789', previousId: 'old_user_123' });
+    await tm.flush();
+    const events = server.stored();
+    expect(events.map((e) => e.type)).toEqual(['identify', 'page', 'group', 'alias', 'alias']);
+    expect(events[0]).toMatchObject({ userId: 'user_123', traits: { email: 'jane@example.com' } });
+    expect(events[1]).toMatchObject({ userId: 'user_123', name: 'Pricing', properties: { url: 'https://example.com/pricing' } });
+    expect(events[2]).toMatchObject({ userId: 'user_123', groupId: 'company_456', traits: { name: 'Acme Corp' } });
+    expect(events[3]).toMatchObject({ userId: 'new_user_456', previousId: tm.getAnonymousId() });
+    expect(events[4]).toMatchObject({ userId: 'new_user_789', previousId: 'old_user_123' });
+    for (const event of events) expect(event.properties?.anonymous_id).toBe(event.anonymousId);
+  });
+
+  it('keeps a stable anonymous ID and never mutates the caller’s properties', async () => {
+    const tm = client();
+    const properties = { amount: 1 };
+    await tm.track({ event: 'A', properties });
+    expect(properties).toEqual({ amount: 1 });
+    expect(tm.getAnonymousId()).toBe(tm.getAnonymousId());
+    expect(tm.getAnonymousId()).toMatch(/^[A-Za-z0-9_-]{21}$/);
+  });
+
+  it('uses a given timestamp and messageId (idempotent webhooks)', async () => {
+    const tm = client();
+    await tm.track({ event: 'Order Paid', timestamp: new Date('2025-01-15T10:30:00Z'), messageId: 'evt_1NG8Du2eZvKYlo2C' });
+    await tm.track({ event: 'Order Paid', timestamp: '2025-01-15T10:30:00Z', messageId: 'evt_1NG8Du2eZvKYlo2C' });
+    await tm.flush();
+    expect(server.stored()).toHaveLength(1);
+    expect(server.stored()[0]).toMatchObject({ messageId: 'evt_1NG8Du2eZvKYlo2C', timestamp: '2025-01-15T10:30:00.000Z' });
+  });
+
+  it('flushes on its own when flushAt events are queued, packing one tick into full batches', async () => {
+    const tm = client({ flushAt: 20 });
+    for (let i = 0; i < 250; i++) void tm.track({ event: 'Tick', properties: { i } });
+    await server.waitFor(() => server.stored().length === 250);
+    expect(server.requests.map((r) => r.body?.batch?.length)).toEqual([100, 100, 50]);
+    for (let i = 250; i < 265; i++) void tm.track({ event: 'Tick', properties: { i } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tm.stats().queued).toBe(15); // below flushAt: waits for the timer or flush()
+    await tm.flush();
+    expect(server.stored().map((e) => e.properties?.i)).toEqual([...Array(265).keys()]);
+  });
+
+  it('flushes on the flushInterval timer of the injected clock', async () => {
+    const clock = new ManualClock();
+    const tm = client({ clock, flushInterval: 10_000 });
+    await tm.track({ event: 'Lonely' });
+    clock.advance(9_999);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.requests).toHaveLength(0);
+    clock.advance(1);
+    await server.waitFor(() => server.stored().length === 1);
+    expect(byEvent('Lonely')).toBeDefined();
+  });
+
+  it('keeps requests in flight within maxConcurrentRequests', async () => {
+    server.respond(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { status: 200 };
+    });
+    const tm = client({ flushAt: 100, maxConcurrentRequests: 2, maxQueueSize: 2000 });
+    for (let i = 0; i < 1000; i++) void tm.track({ event: 'Load' });
+    await tm.flush();
+    expect(server.stored()).toHaveLength(1000);
+    expect(server.requests).toHaveLength(10);
+    expect(server.peakConcurrency()).toBe(2);
+  });
+
+  it('splits requests before 500 KB', async () => {
+    const tm = client({ flushAt: 100 });
+    const blob = 'x'.repeat(20_000);
+    for (let i = 0; i < 60; i++) void tm.track({ event: 'Big', properties: { blob } });
+    await tm.flush();
+    expect(server.stored()).toHaveLength(60);
+    for (const request of server.requests) expect(Buffer.byteLength(request.raw)).toBeLessThanOrEqual(500 * 1024);
+    expect(server.requests.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('bad input', () => {
+  it('reports and drops what cannot be an event, and sends the rest', async () => {
+    const tm = client();
+    const calls: Array<() => unknown> = [
+      () => tm.track({ event: '' }),
+      () => tm.track({ event: 'x'.repeat(201) }),
+      () => tm.track({ event: 'Ok', properties: 'nope' as never }),
+      () => tm.track({ event: 'Ok', timestamp: 'yesterday' }),
+      () => tm.track({ event: 'Ok', userId: {} as never }),
+      () => tm.track({ event: 'Ok', messageId: 'short' }),
+      () => tm.track(undefined as never, 'x'),
+      () => (tm.track as (...a: unknown[]) => unknown)(),
+      () => tm.group('u1', '' as never),
+      () => tm.alias(null as never),
+    ];
+    for (const call of calls) expect(call).not.toThrow();
+    await tm.track({ event: 'Survivor' });
+    await tm.flush();
+    expect(server.stored().map((e) => e.event)).toEqual(['Survivor']);
+    expect(errors).toHaveLength(calls.length);
+    expect(errors.every((e) => e instanceof TidemarkError && e.code === 'invalid_event')).toBe(true);
+    expect(tm.stats().invalid).toBe(calls.length);
+  });
+
+  it('ignores a forged anonymousId, keeps the event under the fallback ID, and never sends the forgery', async () => {
+    const tm = client();
+    const forged = 'abcdefgh\r\nX-Injected: 1';
+    await tm.track({ event: 'Checkout', anonymousId: forged });
+    await tm.track({ event: 'Huge', anonymousId: 'a'.repeat(10_000) });
+    await tm.flush();
+    expect(byEvent('Checkout')?.anonymousId).toBe(tm.getAnonymousId());
+    expect(server.requests[0]?.raw).not.toContain('X-Injected');
+    expect(server.requests[0]?.raw).not.toContain('a'.repeat(100));
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('invalid_characters'), expect.stringContaining('too_long')]);
+  });
+
+  it('refuses a 32 KB event alone and delivers its neighbours', async () => {
+    const tm = client();
+    await tm.track({ event: 'Before' });
+    await tm.track({ event: 'Huge', properties: { blob: 'x'.repeat(40_000) } });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await tm.track({ event: 'Circular', properties: circular });
+    await tm.track({ event: 'After' });
+    await tm.flush();
+    expect(server.stored().map((e) => e.event)).toEqual(['Before', 'After']);
+    expect(errors.map((e) => e.code).sort()).toEqual(['event_too_large', 'invalid_event']);
+    expect(tm.stats()).toMatchObject({ delivered: 2, rejected: 2 });
+  });
+});
+
+describe('collector answers', () => {
+  it('halves a batch the collector calls bad until the bad event stands alone', async () => {
+    server.respond((request) => (request.body?.batch?.some((e) => e.properties?.poison) ? { status: 400 } : { status: 200 }));
+    const tm = client();
+    for (let i = 0; i < 10; i++) await tm.track({ event: 'E', properties: { i, poison: i === 6 } });
+    await tm.flush();
+    expect(server.stored().map((e) => e.properties?.i)).toEqual([0, 1, 2, 3, 4, 5, 7, 8, 9]);
+    expect(errors.map((e) => e.code)).toEqual(['rejected']);
+    expect(tm.stats()).toMatchObject({ delivered: 9, rejected: 1, queued: 0 });
+  });
+
+  it('counts events a 200 lists as rejected', async () => {
+    server.respond((request) => ({
+      status: 200,
+      body: JSON.stringify({ success: true, rejected: [{ messageId: request.body?.batch?.[1]?.messageId, reason: 'bad\u0000name' }] }),
+    }));
+    const tm = client();
+    for (let i = 0; i < 3; i++) await tm.track({ event: `E${i}` });
+    await tm.flush();
+    expect(tm.stats()).toMatchObject({ delivered: 2, rejected: 1 });
+    expect(errors[0]?.code).toBe('rejected');
+    expect(errors[0]?.message).not.toContain('\u0000');
+  });
+
+  it('drops the oldest events over maxQueueSize and counts them', async () => {
+    const drops: unknown[] = [];
+    const tm = client({ flushAt: 100, maxQueueSize: 100, onDrop: (info) => drops.push(info) });
+    for (let i = 0; i < 150; i++) void tm.track({ event: 'E', properties: { i } });
+    await tm.flush();
+    expect(tm.stats().dropped).toBe(50);
+    expect(drops).toHaveLength(50);
+    expect(drops[0]).toEqual({ reason: 'queue_full', count: 1 });
+    expect(server.stored().map((e) => e.properties?.i)).toEqual([...Array(100).keys()].map((i) => i + 50));
+  });
+});

@@ -1,0 +1,335 @@
+import { nanoid } from 'nanoid';
+import { TidemarkError, type TimerHandle } from '@tidemark/core';
+import { NO_SESSION } from './attribution-names.js';
+import { packBatch } from './batch-pack.js';
+import { BatchSender, type SendOutcome } from './batch-sender.js';
+import {
+  aliasInput, groupInput, identifyInput, pageInput, trackInput,
+  type AliasOptions, type EventInput, type GroupOptions, type IdentifyOptions, type PageOptions, type Properties, type TrackOptions,
+} from './call-forms.js';
+import { buildEvent } from './event-builder.js';
+import { EventQueue } from './event-queue.js';
+import { readAttribution, type AttributionOptions } from './read-attribution.js';
+import { asTidemarkError, Reporter } from './reporter.js';
+import { RequestClient, type EnqueueCall, type RequestDefaults } from './request-client.js';
+import { resolveServerOptions, type DropReason, type ResolvedServerOptions, type ServerClientOptions } from './server-options.js';
+import { sleep } from './sleep.js';
+import { validateAnonymousId, validateSessionId } from './validate-id.js';
+
+/** Counters of a client's life, for health checks and tests. */
+export interface ClientStats {
+  /** Events waiting in memory. */
+  queued: number;
+  /** Events in requests not yet answered (including backoff waits). */
+  inFlight: number;
+  /** Events the collector stored. */
+  delivered: number;
+  /** Events refused for good by the collector (400/422, `rejected` list, 32 KB). */
+  rejected: number;
+  /** Events dropped: the oldest over `maxQueueSize`, and what was left when `close()` gave up. */
+  dropped: number;
+  /** Calls that could not become an event (reported through `onError`). */
+  invalid: number;
+  /** Request retries made. */
+  retries: number;
+}
+
+/** What `close()` achieved. */
+export interface CloseResult {
+  /** Events delivered during the final flush. */
+  delivered: number;
+  /** Events still undelivered after the 5-second limit, now dropped. */
+  dropped: number;
+}
+
+/** How long `close()` keeps trying before it drops what is left. */
+export const CLOSE_TIMEOUT_MS = 5_000;
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * The server-side client: queues backend events in memory, stamps each with the visitor's
+ * anonymous ID, and delivers them in `/v1/batch` requests (at most `maxConcurrentRequests`
+ * at once) with retry and backoff. Every method returns at once; nothing throws after set-up.
+ * Create it with {@link createServerClient}.
+ */
+export class ServerClient {
+  readonly #o: ResolvedServerOptions;
+  readonly #queue: EventQueue;
+  readonly #reporter: Reporter;
+  readonly #abort = new AbortController();
+  readonly #sender: BatchSender;
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #stats = { delivered: 0, rejected: 0, dropped: 0, invalid: 0, retries: 0, inFlight: 0 };
+  readonly #enqueueCall: EnqueueCall = (form, args, defaults) => this.#call(form, args, defaults);
+  #timer: TimerHandle | undefined;
+  #pumpQueued = false;
+  #paused = false;
+  #closing: Promise<CloseResult> | undefined;
+  #anonymousId: string | undefined;
+
+  /** @param options - see {@link ServerClientOptions}; a string is the write key */
+  constructor(options: ServerClientOptions | string) {
+    this.#o = resolveServerOptions(options);
+    this.#queue = new EventQueue(this.#o.maxQueueSize);
+    this.#reporter = new Reporter(this.#o.onError, this.#o.debug ? this.#o.logger : undefined);
+    this.#sender = new BatchSender({ ...this.#o, signal: this.#abort.signal });
+    this.#arm();
+  }
+
+  /**
+   * Track an event: `track({ event, userId?, anonymousId?, properties?, timestamp? })`, or
+   * the legacy `track(userId | null, event, properties?)`.
+   *
+   * @returns a promise that is already resolved: the event is queued, not yet sent
+   * @example await client.track({ event: 'Purchase Completed', userId: 'u1', properties: { amount: 99.99 } })
+   */
+  track(options: TrackOptions): Promise<void>;
+  track(userId: string | number | null, event: string, properties?: Properties): Promise<void>;
+  track(...args: unknown[]): Promise<void> {
+    return this.#call(trackInput, args, undefined);
+  }
+
+  /**
+   * Link a user ID to traits: `identify(userId, traits?)` or `identify({ userId, traits, … })`.
+   *
+   * @example await client.identify('user_123', { plan: 'pro' })
+   */
+  identify(options: IdentifyOptions): Promise<void>;
+  identify(userId: string | number, traits?: Properties): Promise<void>;
+  identify(...args: unknown[]): Promise<void> {
+    return this.#call(identifyInput, args, undefined);
+  }
+
+  /**
+   * Record a page view: `page(userId | null, name?, properties?)` or `page({ name, … })`.
+   *
+   * @example await client.page('user_123', 'Pricing', { url: 'https://example.com/pricing' })
+   */
+  page(options: PageOptions): Promise<void>;
+  page(userId: string | number | null, name?: string, properties?: Properties): Promise<void>;
+  page(...args: unknown[]): Promise<void> {
+    return this.#call(pageInput, args, undefined);
+  }
+
+  /**
+   * Link a user to a group: `group(userId | null, groupId, traits?)` or `group({ groupId, … })`.
+   *
+   * @example await client.group('user_123', 'company_456', { name: 'Acme Corp' })
+   */
+  group(options: GroupOptions): Promise<void>;
+  group(userId: string | number | null, groupId: string | number, traits?: Properties): Promise<void>;
+  group(...args: unknown[]): Promise<void> {
+    return this.#call(groupInput, args, undefined);
+  }
+
+  /**
+   * Link a new user ID to a previous one (default: the anonymous ID).
+   *
+   * @example await client.alias('new_user_456', 'old_user_123')
+   */
+  alias(options: AliasOptions): Promise<void>;
+  alias(newUserId: string | number, previousId?: string | number): Promise<void>;
+  alias(...args: unknown[]): Promise<void> {
+    return this.#call(aliasInput, args, undefined);
+  }
+
+  /**
+   * This client's own anonymous ID (a nanoid made on first use), used for events that carry
+   * neither a user ID nor a browser's anonymous ID.
+   *
+   * @returns the ID, stable for the life of the client
+   */
+  getAnonymousId(): string {
+    return (this.#anonymousId ??= nanoid());
+  }
+
+  /**
+   * A client bound to one request: its events carry the anonymous ID and session ID the
+   * request sent (header, cookie or parsed body), validated.
+   *
+   * @param request - Node `IncomingMessage`, Express/Connect request or Fetch `Request`
+   * @param options - other header/cookie names, a parsed body, or the signed-in `userId`
+   * @returns the bound client (`anonymousId` is undefined when the request sent no valid ID)
+   * @example
+   * const tm = client.forRequest(req);
+   * await tm.track('Purchase Completed', { amount: 99.99 });
+   */
+  forRequest(request: Parameters<typeof readAttribution>[0], options: AttributionOptions & { userId?: string } = {}): RequestClient {
+    const attribution = readAttribution(request, options);
+    if (attribution.ignored.length && this.#reporter.debug) {
+      const reasons = attribution.ignored.map((i) => `${i.source} ${i.name}: ${i.reason}`).join(', ');
+      this.#reporter.log(`ignored visitor IDs in a request (${reasons})`);
+    }
+    return new RequestClient(attribution, options.userId, this.#enqueueCall, () => this.flush());
+  }
+
+  /**
+   * Send everything queued now, and wait for it (and for requests already in flight).
+   * Events whose retries run out go back to the front of the queue for the next flush.
+   *
+   * @returns resolves when every event queued at the call has been delivered, refused or re-queued
+   */
+  async flush(): Promise<void> {
+    let remaining = this.#queue.length;
+    while (remaining > 0 && !this.#abort.signal.aborted) {
+      if (this.#inFlight.size >= this.#o.maxConcurrentRequests) {
+        await Promise.race(this.#inFlight);
+        continue;
+      }
+      const taken = this.#startBatch(remaining);
+      if (taken === 0) break;
+      remaining -= taken;
+    }
+    await Promise.all(this.#inFlight);
+  }
+
+  /**
+   * Stop the flush timer, flush what is queued for at most 5 seconds, then drop what is left
+   * (counted in the result). Calls made after `close()` are ignored. Calling it twice
+   * returns the same promise.
+   *
+   * @returns how many events went out during the close and how many were dropped
+   * @example process.on('SIGTERM', async () => { await client.close(); process.exit(0); })
+   */
+  close(): Promise<CloseResult> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  /** @returns a snapshot of the client's counters */
+  stats(): ClientStats {
+    const { delivered, rejected, dropped, invalid, retries, inFlight } = this.#stats;
+    return { queued: this.#queue.length, inFlight, delivered, rejected, dropped, invalid, retries };
+  }
+
+  async #close(): Promise<CloseResult> {
+    if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
+    const before = this.#stats.delivered;
+    const limit = new AbortController();
+    await Promise.race([this.flush(), sleep(this.#o.clock, CLOSE_TIMEOUT_MS, limit.signal)]);
+    limit.abort();
+    this.#abort.abort(); // ends requests and backoff waits still running; their events come back
+    await Promise.all(this.#inFlight);
+    const dropped = this.#queue.clear();
+    this.#drop(dropped, 'closed');
+    return { delivered: this.#stats.delivered - before, dropped };
+  }
+
+  #call(form: (args: unknown[]) => EventInput, args: unknown[], defaults: RequestDefaults | undefined): Promise<void> {
+    if (this.#closing) {
+      this.#reporter.log('a call after close() was ignored');
+      return RESOLVED;
+    }
+    try {
+      this.#enqueue(form(args), defaults);
+    } catch (error) {
+      this.#stats.invalid++;
+      this.#reporter.report(asTidemarkError(error));
+    }
+    return RESOLVED;
+  }
+
+  #enqueue(input: EventInput, defaults: RequestDefaults | undefined): void {
+    if (input.userId === undefined && defaults?.userId !== undefined) input.userId = defaults.userId;
+    const event = buildEvent(input, { anonymousId: this.#anonymousIdOf(input.anonymousId, defaults), sessionId: this.#sessionIdOf(input.sessionId, defaults) }, this.#o.clock.now());
+    if (this.#queue.push(event)) this.#drop(1, 'queue_full');
+    if (this.#reporter.debug) this.#reporter.log(`queued ${event.type} ${event.event ?? event.name ?? ''} ${event.messageId}`);
+    if (this.#queue.length >= this.#o.flushAt && !this.#pumpQueued && !this.#paused) {
+      // A microtask, so a burst of calls in one tick packs into full batches.
+      this.#pumpQueued = true;
+      queueMicrotask(this.#pump);
+    }
+  }
+
+  /** An explicit anonymous ID if valid; else the request's; else this client's own. */
+  #anonymousIdOf(explicit: unknown, defaults: RequestDefaults | undefined): string {
+    if (explicit !== undefined && explicit !== null) {
+      const check = validateAnonymousId(explicit);
+      if (check.ok) return check.value;
+      this.#reporter.report(ignoredId('anonymousId', check.reason), `anonymousId ignored: ${check.reason}`);
+    }
+    return defaults?.anonymousId ?? this.getAnonymousId();
+  }
+
+  #sessionIdOf(explicit: unknown, defaults: RequestDefaults | undefined): number {
+    if (explicit !== undefined && explicit !== null) {
+      const check = validateSessionId(explicit);
+      if (check.ok) return check.value;
+      this.#reporter.report(ignoredId('sessionId', check.reason), `sessionId ignored: ${check.reason}`);
+    }
+    return defaults?.sessionId ?? NO_SESSION;
+  }
+
+  readonly #pump = (): void => {
+    this.#pumpQueued = false;
+    while (!this.#paused && this.#inFlight.size < this.#o.maxConcurrentRequests && this.#queue.length >= this.#o.flushAt) {
+      if (this.#startBatch(Infinity) === 0) break;
+    }
+  };
+
+  /** Take one batch off the queue and send it; returns how many events left the queue. */
+  #startBatch(limit: number): number {
+    const { batch, taken } = packBatch(this.#queue, limit, (_event, error) => {
+      this.#stats.rejected++;
+      this.#reporter.report(error, error.code);
+    });
+    if (batch.events.length === 0) return taken;
+    this.#stats.inFlight += batch.events.length;
+    const sending: Promise<void> = this.#sender
+      .send(batch)
+      .catch((error: unknown): SendOutcome => ({ delivered: 0, rejected: [], requeue: batch.events, retries: 0, errors: [asTidemarkError(error)], pause: true }))
+      .then((outcome) => {
+        this.#stats.inFlight -= batch.events.length;
+        this.#inFlight.delete(sending);
+        this.#settle(outcome);
+      });
+    this.#inFlight.add(sending);
+    return taken;
+  }
+
+  #settle(outcome: SendOutcome): void {
+    this.#stats.delivered += outcome.delivered;
+    this.#stats.rejected += outcome.rejected.length;
+    this.#stats.retries += outcome.retries;
+    for (const error of outcome.errors) this.#reporter.report(error, error.code);
+    if (outcome.requeue.length) this.#drop(this.#queue.unshift(outcome.requeue), 'queue_full');
+    if (outcome.delivered > 0) this.#paused = false;
+    // A refused key or a collector that keeps failing: wait for the timer (or flush()) instead
+    // of hammering it with the next batch at once.
+    else if (outcome.pause) this.#paused = true;
+    if (this.#reporter.debug) this.#reporter.log(`sent: ${outcome.delivered} delivered, ${outcome.rejected.length} refused, ${outcome.requeue.length} re-queued`);
+    if (!this.#abort.signal.aborted) this.#pump();
+  }
+
+  #drop(count: number, reason: DropReason): void {
+    if (count === 0) return;
+    this.#stats.dropped += count;
+    this.#reporter.warn(
+      reason === 'queue_full'
+        ? `events dropped: more than maxQueueSize (${this.#o.maxQueueSize}) queued; the oldest go first`
+        : `${count} event(s) still undelivered when close() gave up after ${CLOSE_TIMEOUT_MS / 1000} s were dropped`,
+      reason,
+    );
+    try {
+      this.#o.onDrop?.({ reason, count });
+    } catch {
+      // The app's handler failed; the client carries on.
+    }
+  }
+
+  /** The flush timer: re-armed after each tick, never keeping a Node process alive (systemClock unrefs). */
+  #arm(): void {
+    if (this.#o.flushInterval === 0) return;
+    this.#timer = this.#o.clock.setTimeout(() => {
+      if (this.#closing) return;
+      this.#paused = false;
+      if (this.#queue.length > 0) void this.flush();
+      this.#arm();
+    }, this.#o.flushInterval);
+  }
+}
+
+function ignoredId(field: string, reason: string): TidemarkError {
+  return new TidemarkError('invalid_event', `${field} was ignored (${reason}); the event was kept under the fallback ID`);
+}
