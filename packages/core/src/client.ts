@@ -1,4 +1,5 @@
 import { nanoid } from 'nanoid';
+import { SessionAttribution } from './attribution.js';
 import { systemClock } from './clock.js';
 import { Emitter } from './emitter.js';
 import { TidemarkError, type TidemarkErrorCode } from './errors.js';
@@ -49,7 +50,7 @@ export class Tidemark {
   readonly #queue: EventQueue;
   readonly #flusher: Flusher;
   readonly #lifecycle: Lifecycle;
-  readonly #baseContext: Partial<EventContext>;
+  readonly #attribution: SessionAttribution;
   readonly #context: ContextProvider;
   readonly #durable: QueueStore;
   readonly #storage: KeyValueStorage;
@@ -69,7 +70,7 @@ export class Tidemark {
     const clock = o.clock ?? systemClock;
     const storage = (this.#storage = o.storage ?? browserStorage());
     this.#lifecycle = o.lifecycle ?? browserLifecycle();
-    this.#baseContext = { ...staticContext(), library: o.library ?? { name: 'tidemark', version: VERSION } };
+    this.#attribution = new SessionAttribution(storage, { ...staticContext(), library: o.library ?? { name: 'tidemark', version: VERSION } });
     this.#context = o.context ?? pageContextProvider;
     this.#identity = new Identity(storage);
     this.#consent = (storage.get(CONSENT_KEY) as Consent | null) ?? o.consent;
@@ -113,7 +114,15 @@ export class Tidemark {
       },
       onError: (err) => this.#report(err),
     });
-    this.#sessions = new SessionTracker(storage, clock, o.sessionTimeoutMs, () => this.#enqueue('track', { event: 'session_start' }));
+    this.#sessions = new SessionTracker(storage, clock, o.sessionTimeoutMs, (id) => {
+      // Attribution is captured once, at session start, from the page the session lands on.
+      try {
+        this.#attribution.start(id, this.#identity.anonymousId, this.#context().page);
+      } catch (err) {
+        this.#report(new TidemarkError('storage_unavailable', 'Saving the session attribution failed', err));
+      }
+      this.#enqueue('track', { event: 'session_start' });
+    });
     if (o.cookie) writeIdCookie(this.#identity.anonymousId, o.cookie === true ? {} : o.cookie);
 
     this.#unsubscribe.push(
@@ -329,13 +338,14 @@ export class Tidemark {
     if (this.#consent === 'denied') return;
     try {
       const sessionId = this.#sessions.touch();
+      const anonymousId = this.#identity.anonymousId;
       const event = {
         type,
         messageId: nanoid(),
         timestamp: new Date(this.#o.clock?.now() ?? Date.now()).toISOString(),
-        anonymousId: this.#identity.anonymousId,
+        anonymousId,
         ...fields,
-        context: { ...this.#baseContext, ...this.#context(), sessionId },
+        context: { ...this.#attribution.context(sessionId, anonymousId), ...this.#context(), sessionId },
       } as TidemarkEvent;
       if (this.#identity.userId !== undefined) event.userId = this.#identity.userId;
       this.#queue.push(event);

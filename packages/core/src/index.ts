@@ -38,6 +38,7 @@ export { toJsonObject } from './json-safe.js';
 export { eventJson, utf8Length } from './event-json.js';
 export { backoffDelay, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './backoff.js';
 export { ANONYMOUS_ID_PATTERN } from './identity.js';
+export type { Touch, FirstTouch } from './attribution.js';
 export type { ContextProvider } from './platform/browser-context.js';
 export { pageContext, staticContext } from './platform/browser-context.js';
 export type { IdCookieOptions } from './platform/browser-cookie.js';
