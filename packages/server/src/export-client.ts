@@ -122,7 +122,8 @@ export class ExportClient {
    * @returns the page
    */
   async page<T>(kind: ExportKind, query: EventExportQuery): Promise<ExportPage<T>> {
-    const url = `${this.#host}${PATHS[kind]}?${queryString(kind, query)}`;
+    const search = queryString(kind, query);
+    const url = `${this.#host}${PATHS[kind]}${search ? `?${search}` : ''}`;
     const signal = AbortSignal.timeout(this.#timeout);
     let response: Response;
     let text: string;

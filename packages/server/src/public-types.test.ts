@@ -1,0 +1,51 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  createExportClient, createServerClient, readAttribution, tidemark, withTidemark,
+  type Attribution, type CloseResult, type ExportPage, type RequestClient, type ServerClient,
+} from './index.js';
+
+// Compile-time checks of the public API: `tsc` fails if a misuse stops being an error or a
+// result type drifts. The runtime part only proves the module graph loads.
+describe('public types', () => {
+  it('types the server client', () => {
+    const client = createServerClient('wk_test');
+    expectTypeOf(client).toEqualTypeOf<ServerClient>();
+    expectTypeOf(client.track({ event: 'A' })).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(client.track(null, 'A', { x: 1 })).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(client.close()).toEqualTypeOf<Promise<CloseResult>>();
+    expectTypeOf(client.getAnonymousId()).toEqualTypeOf<string>();
+    // @ts-expect-error the object form needs an event name
+    void client.track({ userId: 'u1' });
+    // @ts-expect-error the legacy form needs an event name
+    void client.track('u1');
+    // @ts-expect-error properties are an object
+    void client.track('u1', 'A', 'not an object');
+    // @ts-expect-error unknown option
+    createServerClient({ writeKey: 'k', flushEvery: 10 });
+    // @ts-expect-error group needs a group ID
+    void client.group('u1');
+    void client.close();
+  });
+
+  it('types attribution and the request-bound client', () => {
+    expectTypeOf(readAttribution({ headers: {} })).toEqualTypeOf<Attribution>();
+    expectTypeOf<Attribution['anonymousId']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Attribution['sessionId']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<RequestClient['track']>().toBeFunction();
+    // @ts-expect-error a request needs headers
+    readAttribution({});
+    const client = createServerClient('wk_test');
+    const handler = withTidemark(client, async (_request, tm, env: { key: string }) => Response.json({ id: tm.anonymousId, key: env.key }));
+    expectTypeOf(handler).parameters.toEqualTypeOf<[Request, { key: string }]>();
+    expectTypeOf(tidemark({ client }).client).toEqualTypeOf<ServerClient>();
+    void client.close();
+  });
+
+  it('types export pages', () => {
+    const exporter = createExportClient({ host: 'http://localhost:8787', readKey: 'rk' });
+    expectTypeOf(exporter.exportEvents<{ id: number }>()).toEqualTypeOf<Promise<ExportPage<{ id: number }>>>();
+    expectTypeOf<ExportPage<unknown>['nextCursor']>().toEqualTypeOf<string | null>();
+    // @ts-expect-error sessions take no event filter
+    void exporter.exportSessions({ events: ['x'] }).catch(() => undefined);
+  });
+});
