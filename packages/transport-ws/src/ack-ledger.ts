@@ -134,15 +134,16 @@ export class AckLedger {
   nextFrame(limits: FrameLimits, mark = 0): FrameToWrite | undefined {
     const room = Math.min(limits.maxInFlight - this.#inFlight, limits.maxFrameEvents);
     if (room <= 0 || !this.#queue.length) return undefined;
-    const taken: Entry[] = [];
+    let count = 0;
     let bytes = FRAME_OVERHEAD;
-    while (taken.length < room && this.#queue.length) {
-      const next = this.#queue[0]!;
+    while (count < room && count < this.#queue.length) {
+      const next = this.#queue[count]!;
       // An event alone always fits: events over the frame limit were rejected by encode.
-      if (taken.length && bytes + next.bytes + 1 > limits.maxFrameBytes) break;
+      if (count && bytes + next.bytes + 1 > limits.maxFrameBytes) break;
       bytes += next.bytes + 1;
-      taken.push(this.#queue.shift()!);
+      count++;
     }
+    const taken = this.#queue.splice(0, count);
     const frame: Frame = { ids: new Set(taken.map((e) => e.id)), timer: undefined, writtenAt: this.#clock.now(), mark };
     frame.timer = this.#clock.setTimeout(() => this.#expire(frame), this.#ackTimeoutMs);
     for (const entry of taken) entry.frame = frame;
@@ -188,6 +189,7 @@ export class AckLedger {
    * @param outcome - usually a failure
    */
   finishAll(outcome: Outcome): void {
+    this.#queue = []; // emptied at once: finishing queued entries one by one would search it each time
     for (const entry of [...this.#entries.values()]) this.#finish(entry, outcome);
   }
 

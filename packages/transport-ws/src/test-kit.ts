@@ -18,6 +18,15 @@ afterEach(async () => {
 });
 
 /**
+ * Run `cleanup` after the current test (servers, files), latest first.
+ *
+ * @param cleanup - what to undo
+ */
+export function afterTest(cleanup: () => Promise<void>): void {
+  cleanups.push(cleanup);
+}
+
+/**
  * A scripted server that stops after the test.
  *
  * @param keys - accepted app IDs and write keys (default: app ID `app`)
