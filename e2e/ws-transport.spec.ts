@@ -3,18 +3,10 @@
 // and drives `TidemarkWS.wsTransport` directly, with `helpers.drain` standing in for the
 // core's retry loop.
 import { expect, test } from '@playwright/test';
-import type * as TidemarkWS from '@tidemark/transport-ws';
 import { ackAll, closedPort, startScriptedServer } from './support/ws-scripted-server.js';
 import type { ScriptedServer } from './support/ws-scripted-server.js';
 import type { ClientHelpers } from './support/ws-client-helpers.js';
-
-declare global {
-  interface Window {
-    TidemarkWS: typeof TidemarkWS;
-    helpers: ClientHelpers;
-    transport: TidemarkWS.WsTransport;
-  }
-}
+import type {} from './support/ws-page-globals.js';
 
 let srv: ScriptedServer;
 test.beforeEach(async ({ page }) => {
