@@ -61,9 +61,11 @@ export interface AliasOptions extends CommonOptions {
   previousId?: string | number;
 }
 
-/** A call, whatever form it came in, before validation. */
-export interface EventInput {
-  type: EventType;
+/**
+ * A call's fields, whatever form it came in, before validation. For an object-form call this
+ * is the app's own object, read but never written (no copy on the hot path).
+ */
+export interface EventFields {
   userId?: unknown;
   anonymousId?: unknown;
   sessionId?: unknown;
@@ -78,71 +80,42 @@ export interface EventInput {
   traits?: unknown;
 }
 
-const isObjectForm = (value: unknown): value is Record<string, unknown> =>
+/** Reads one method's positional arguments into fields; throws `invalid_event` when no form fits. */
+export type FieldReader = (a: unknown, b: unknown, c: unknown) => EventFields;
+
+const isObjectForm = (value: unknown): value is EventFields =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * `track(options)` or the legacy `track(userId, event, properties?)` (`null` = anonymous).
  *
- * @param args - the arguments as called
- * @returns the call as an {@link EventInput}
  * @throws TidemarkError `invalid_event` when neither form fits
  */
-export function trackInput(args: unknown[]): EventInput {
-  const [first, event, properties] = args;
-  if (isObjectForm(first)) return { ...first, type: 'track' };
-  if (typeof first === 'string' || typeof first === 'number' || first === null) return { type: 'track', userId: first, event, properties };
-  throw formError('track', "track({ event, userId?, properties? }) or track(userId | null, event, properties?)");
-}
+export const trackFields: FieldReader = (first, event, properties) => {
+  if (isObjectForm(first)) return first;
+  if (typeof first === 'string' || typeof first === 'number' || first === null) return { userId: first, event, properties };
+  throw new TidemarkError('invalid_event', 'track() was called with arguments that fit no form; use track({ event, userId?, properties? }) or track(userId | null, event, properties?)');
+};
 
-/**
- * `identify(options)` or `identify(userId, traits?)`.
- *
- * @param args - the arguments as called
- * @returns the call as an {@link EventInput}
- */
-export function identifyInput(args: unknown[]): EventInput {
-  const [first, traits] = args;
-  if (isObjectForm(first)) return { ...first, type: 'identify' };
-  return { type: 'identify', userId: first, traits };
-}
+/** `identify(options)` or `identify(userId, traits?)`. */
+export const identifyFields: FieldReader = (first, traits) => (isObjectForm(first) ? first : { userId: first, traits });
 
-/**
- * `page(options)` or `page(userId | null, name?, properties?)`.
- *
- * @param args - the arguments as called
- * @returns the call as an {@link EventInput}
- */
-export function pageInput(args: unknown[]): EventInput {
-  const [first, name, properties] = args;
-  if (isObjectForm(first)) return { ...first, type: 'page' };
-  return { type: 'page', userId: first, name, properties };
-}
+/** `page(options)` or `page(userId | null, name?, properties?)`. */
+export const pageFields: FieldReader = (first, name, properties) => (isObjectForm(first) ? first : { userId: first, name, properties });
 
-/**
- * `group(options)` or `group(userId | null, groupId, traits?)`.
- *
- * @param args - the arguments as called
- * @returns the call as an {@link EventInput}
- */
-export function groupInput(args: unknown[]): EventInput {
-  const [first, groupId, traits] = args;
-  if (isObjectForm(first)) return { ...first, type: 'group' };
-  return { type: 'group', userId: first, groupId, traits };
-}
+/** `group(options)` or `group(userId | null, groupId, traits?)`. */
+export const groupFields: FieldReader = (first, groupId, traits) => (isObjectForm(first) ? first : { userId: first, groupId, traits });
 
-/**
- * `alias(options)` or `alias(newUserId, previousId?)`.
- *
- * @param args - the arguments as called
- * @returns the call as an {@link EventInput}
- */
-export function aliasInput(args: unknown[]): EventInput {
-  const [first, previousId] = args;
-  if (isObjectForm(first)) return { ...first, type: 'alias' };
-  return { type: 'alias', userId: first, previousId };
-}
+/** `alias(options)` or `alias(newUserId, previousId?)`. */
+export const aliasFields: FieldReader = (first, previousId) => (isObjectForm(first) ? first : { userId: first, previousId });
 
-function formError(method: string, usage: string): TidemarkError {
-  return new TidemarkError('invalid_event', `${method}() was called with arguments that fit no form; use ${usage}`);
-}
+/** Request-bound `track(event, properties?, options?)` or `track(options)`. */
+export const boundTrackFields: FieldReader = (first, properties, options) =>
+  isObjectForm(first) ? first : { ...(isObjectForm(options) ? options : {}), event: first, properties };
+
+/** Request-bound `page(name?, properties?, options?)` or `page(options)`. */
+export const boundPageFields: FieldReader = (first, properties, options) =>
+  isObjectForm(first) ? first : { ...(isObjectForm(options) ? options : {}), name: first, properties };
+
+/** Request-bound `group(groupId, traits?)` or `group(options)`. */
+export const boundGroupFields: FieldReader = (first, traits) => (isObjectForm(first) ? first : { groupId: first, traits });

@@ -1,13 +1,17 @@
 import { nanoid } from 'nanoid';
-import { LIMITS, TidemarkError, type EventContext, type JsonObject, type TidemarkEvent } from '@tidemark/core';
-import type { EventInput } from './call-forms.js';
+import { LIMITS, TidemarkError, type EventContext, type EventType, type JsonObject, type TidemarkEvent } from '@tidemark/core';
+import type { EventFields } from './call-forms.js';
 import { validateAnonymousId } from './validate-id.js';
 import { LIBRARY } from './version.js';
 
-/** The visitor an event is about, already validated. */
-export interface EventIds {
+/** Who and when an event is about, already resolved by the client. */
+export interface EventStamp {
   anonymousId: string;
   sessionId: number;
+  /** User ID of a request-bound client, for calls that name none. */
+  userId: string | undefined;
+  /** ISO 8601 time of the call, for calls that give no `timestamp`. */
+  now: string;
 }
 
 /**
@@ -16,26 +20,25 @@ export interface EventIds {
  * (the hot path budget is 1 µs a call); the 32 KB size check happens once, when the event is
  * serialized for its batch.
  *
- * @param input - the call, in any form
- * @param ids - the anonymous and session IDs to stamp
- * @param now - ms since the epoch, for events without a `timestamp`
+ * @param type - the call's kind
+ * @param input - the call's fields (the app's object is read, never written)
+ * @param ids - the IDs and time to stamp
  * @returns the event
  * @throws TidemarkError `invalid_event` naming the field and the fix
  */
-export function buildEvent(input: EventInput, ids: EventIds, now: number): TidemarkEvent {
-  const type = input.type;
+export function buildEvent(type: EventType, input: EventFields, ids: EventStamp): TidemarkEvent {
   const properties = objectOrEmpty(input.properties, 'properties');
   properties.anonymous_id = ids.anonymousId;
   const event: TidemarkEvent = {
     type,
     messageId: input.messageId === undefined ? nanoid() : messageIdOf(input.messageId),
-    timestamp: input.timestamp === undefined ? new Date(now).toISOString() : timestampOf(input.timestamp),
+    timestamp: input.timestamp === undefined ? ids.now : timestampOf(input.timestamp),
     anonymousId: ids.anonymousId,
     // Shallow-copied app values; they become JSON when the batch is serialized.
     properties: properties as JsonObject,
     context: contextOf(input.context, ids.sessionId),
   };
-  const userId = idOf(input.userId, 'userId');
+  const userId = input.userId === undefined ? ids.userId : idOf(input.userId, 'userId');
   if (userId !== undefined) event.userId = userId;
   switch (type) {
     case 'track':
@@ -53,7 +56,7 @@ export function buildEvent(input: EventInput, ids: EventIds, now: number): Tidem
       if (input.traits !== undefined && input.traits !== null) event.traits = objectOrEmpty(input.traits, 'traits') as JsonObject;
       break;
     case 'alias':
-      event.userId = requiredId(input.userId, 'userId', 'alias(newUserId, previousId?)');
+      event.userId = requiredId(input.userId ?? ids.userId, 'userId', 'alias(newUserId, previousId?)');
       event.previousId = idOf(input.previousId, 'previousId') ?? ids.anonymousId;
       break;
   }

@@ -1,4 +1,8 @@
-import { aliasInput, groupInput, identifyInput, type AliasOptions, type CommonOptions, type EventInput, type GroupOptions, type IdentifyOptions, type PageOptions, type Properties, type TrackOptions } from './call-forms.js';
+import type { EventType } from '@tidemark/core';
+import {
+  aliasFields, boundGroupFields, boundPageFields, boundTrackFields, identifyFields,
+  type AliasOptions, type CommonOptions, type FieldReader, type GroupOptions, type IdentifyOptions, type PageOptions, type Properties, type TrackOptions,
+} from './call-forms.js';
 import type { Attribution, AttributionSource, IgnoredId } from './read-attribution.js';
 
 /** IDs a request-bound client stamps on events that do not name their own. */
@@ -9,22 +13,9 @@ export interface RequestDefaults {
 }
 
 /** How a bound client hands a call to its server client (which owns queue and validation). */
-export type EnqueueCall = (form: (args: unknown[]) => EventInput, args: unknown[], defaults: RequestDefaults) => Promise<void>;
+export type EnqueueCall = (type: EventType, read: FieldReader, a: unknown, b: unknown, c: unknown, defaults: RequestDefaults) => Promise<void>;
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-
-/** Object form, or the positional form mapped to fields, plus the type. */
-const bound =
-  (type: EventInput['type'], fields: [string, string]) =>
-  (args: unknown[]): EventInput => {
-    const [first, second, options] = args;
-    if (isObject(first)) return { ...first, type };
-    return { ...(isObject(options) ? options : {}), type, [fields[0]]: first, [fields[1]]: second };
-  };
-
-const boundTrack = bound('track', ['event', 'properties']);
-const boundPage = bound('page', ['name', 'properties']);
-const boundGroup = (args: unknown[]): EventInput => (isObject(args[0]) ? { ...args[0], type: 'group' } : groupInput([undefined, args[0], args[1]]));
 
 /**
  * A server client bound to one request (`req.tidemark`, `client.forRequest(req)`): every event
@@ -72,8 +63,8 @@ export class RequestClient {
    */
   track(event: string, properties?: Properties, options?: CommonOptions): Promise<void>;
   track(options: TrackOptions): Promise<void>;
-  track(...args: unknown[]): Promise<void> {
-    return this.#call(boundTrack, args, this.#defaults);
+  track(a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+    return this.#call('track', boundTrackFields, a, b, c, this.#defaults);
   }
 
   /**
@@ -83,9 +74,9 @@ export class RequestClient {
    */
   identify(userId: string | number, traits?: Properties): Promise<void>;
   identify(options: IdentifyOptions): Promise<void>;
-  identify(...args: unknown[]): Promise<void> {
-    this.#adoptUserId(isObject(args[0]) ? args[0].userId : args[0]);
-    return this.#call(identifyInput, args, this.#defaults);
+  identify(a?: unknown, b?: unknown): Promise<void> {
+    this.#adoptUserId(isObject(a) ? a.userId : a);
+    return this.#call('identify', identifyFields, a, b, undefined, this.#defaults);
   }
 
   /**
@@ -95,8 +86,8 @@ export class RequestClient {
    */
   page(name?: string, properties?: Properties, options?: CommonOptions): Promise<void>;
   page(options: PageOptions): Promise<void>;
-  page(...args: unknown[]): Promise<void> {
-    return this.#call(boundPage, args, this.#defaults);
+  page(a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+    return this.#call('page', boundPageFields, a, b, c, this.#defaults);
   }
 
   /**
@@ -106,8 +97,8 @@ export class RequestClient {
    */
   group(groupId: string | number, traits?: Properties): Promise<void>;
   group(options: GroupOptions): Promise<void>;
-  group(...args: unknown[]): Promise<void> {
-    return this.#call(boundGroup, args, this.#defaults);
+  group(a?: unknown, b?: unknown): Promise<void> {
+    return this.#call('group', boundGroupFields, a, b, undefined, this.#defaults);
   }
 
   /**
@@ -117,9 +108,9 @@ export class RequestClient {
    */
   alias(newUserId: string | number, previousId?: string | number): Promise<void>;
   alias(options: AliasOptions): Promise<void>;
-  alias(...args: unknown[]): Promise<void> {
-    const result = this.#call(aliasInput, args, this.#defaults);
-    this.#adoptUserId(isObject(args[0]) ? args[0].userId : args[0]);
+  alias(a?: unknown, b?: unknown): Promise<void> {
+    const result = this.#call('alias', aliasFields, a, b, undefined, this.#defaults);
+    this.#adoptUserId(isObject(a) ? a.userId : a);
     return result;
   }
 

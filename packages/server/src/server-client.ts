@@ -1,11 +1,11 @@
 import { nanoid } from 'nanoid';
-import { TidemarkError, type TimerHandle } from '@tidemark/core';
+import { TidemarkError, type EventType, type TidemarkEvent, type TimerHandle } from '@tidemark/core';
 import { NO_SESSION } from './attribution-names.js';
 import { packBatch } from './batch-pack.js';
 import { BatchSender, type SendOutcome } from './batch-sender.js';
 import {
-  aliasInput, groupInput, identifyInput, pageInput, trackInput,
-  type AliasOptions, type EventInput, type GroupOptions, type IdentifyOptions, type PageOptions, type Properties, type TrackOptions,
+  aliasFields, groupFields, identifyFields, pageFields, trackFields,
+  type AliasOptions, type FieldReader, type GroupOptions, type IdentifyOptions, type PageOptions, type Properties, type TrackOptions,
 } from './call-forms.js';
 import { buildEvent } from './event-builder.js';
 import { EventQueue } from './event-queue.js';
@@ -14,7 +14,7 @@ import { asTidemarkError, Reporter } from './reporter.js';
 import { RequestClient, type EnqueueCall, type RequestDefaults } from './request-client.js';
 import { resolveServerOptions, type DropReason, type ResolvedServerOptions, type ServerClientOptions } from './server-options.js';
 import { sleep } from './sleep.js';
-import { validateAnonymousId, validateSessionId } from './validate-id.js';
+import { isAnonymousId, validateAnonymousId, validateSessionId } from './validate-id.js';
 
 /** Counters of a client's life, for health checks and tests. */
 export interface ClientStats {
@@ -61,7 +61,9 @@ export class ServerClient {
   readonly #sender: BatchSender;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #stats = { delivered: 0, rejected: 0, dropped: 0, invalid: 0, retries: 0, inFlight: 0 };
-  readonly #enqueueCall: EnqueueCall = (form, args, defaults) => this.#call(form, args, defaults);
+  readonly #enqueueCall: EnqueueCall = (type, read, a, b, c, defaults) => this.#call(type, read, a, b, c, defaults);
+  #isoMs = NaN;
+  #iso = '';
   #timer: TimerHandle | undefined;
   #pumpQueued = false;
   #paused = false;
@@ -86,8 +88,8 @@ export class ServerClient {
    */
   track(options: TrackOptions): Promise<void>;
   track(userId: string | number | null, event: string, properties?: Properties): Promise<void>;
-  track(...args: unknown[]): Promise<void> {
-    return this.#call(trackInput, args, undefined);
+  track(a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+    return this.#call('track', trackFields, a, b, c, undefined);
   }
 
   /**
@@ -97,8 +99,8 @@ export class ServerClient {
    */
   identify(options: IdentifyOptions): Promise<void>;
   identify(userId: string | number, traits?: Properties): Promise<void>;
-  identify(...args: unknown[]): Promise<void> {
-    return this.#call(identifyInput, args, undefined);
+  identify(a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+    return this.#call('identify', identifyFields, a, b, c, undefined);
   }
 
   /**
@@ -108,8 +110,8 @@ export class ServerClient {
    */
   page(options: PageOptions): Promise<void>;
   page(userId: string | number | null, name?: string, properties?: Properties): Promise<void>;
-  page(...args: unknown[]): Promise<void> {
-    return this.#call(pageInput, args, undefined);
+  page(a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+    return this.#call('page', pageFields, a, b, c, undefined);
   }
 
   /**
@@ -119,8 +121,8 @@ export class ServerClient {
    */
   group(options: GroupOptions): Promise<void>;
   group(userId: string | number | null, groupId: string | number, traits?: Properties): Promise<void>;
-  group(...args: unknown[]): Promise<void> {
-    return this.#call(groupInput, args, undefined);
+  group(a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+    return this.#call('group', groupFields, a, b, c, undefined);
   }
 
   /**
@@ -130,8 +132,8 @@ export class ServerClient {
    */
   alias(options: AliasOptions): Promise<void>;
   alias(newUserId: string | number, previousId?: string | number): Promise<void>;
-  alias(...args: unknown[]): Promise<void> {
-    return this.#call(aliasInput, args, undefined);
+  alias(a?: unknown, b?: unknown, c?: unknown): Promise<void> {
+    return this.#call('alias', aliasFields, a, b, c, undefined);
   }
 
   /**
@@ -216,13 +218,20 @@ export class ServerClient {
     return { delivered: this.#stats.delivered - before, dropped };
   }
 
-  #call(form: (args: unknown[]) => EventInput, args: unknown[], defaults: RequestDefaults | undefined): Promise<void> {
+  #call(type: EventType, read: FieldReader, a: unknown, b: unknown, c: unknown, defaults: RequestDefaults | undefined): Promise<void> {
     if (this.#closing) {
       this.#reporter.log('a call after close() was ignored');
       return RESOLVED;
     }
     try {
-      this.#enqueue(form(args), defaults);
+      const fields = read(a, b, c);
+      const event = buildEvent(type, fields, {
+        anonymousId: this.#anonymousIdOf(fields.anonymousId, defaults),
+        sessionId: this.#sessionIdOf(fields.sessionId, defaults),
+        userId: defaults?.userId,
+        now: this.#isoNow(),
+      });
+      this.#enqueue(event);
     } catch (error) {
       this.#stats.invalid++;
       this.#reporter.report(asTidemarkError(error));
@@ -230,9 +239,7 @@ export class ServerClient {
     return RESOLVED;
   }
 
-  #enqueue(input: EventInput, defaults: RequestDefaults | undefined): void {
-    if (input.userId === undefined && defaults?.userId !== undefined) input.userId = defaults.userId;
-    const event = buildEvent(input, { anonymousId: this.#anonymousIdOf(input.anonymousId, defaults), sessionId: this.#sessionIdOf(input.sessionId, defaults) }, this.#o.clock.now());
+  #enqueue(event: TidemarkEvent): void {
     if (this.#queue.push(event)) this.#drop(1, 'queue_full');
     if (this.#reporter.debug) this.#reporter.log(`queued ${event.type} ${event.event ?? event.name ?? ''} ${event.messageId}`);
     if (this.#queue.length >= this.#o.flushAt && !this.#pumpQueued && !this.#paused) {
@@ -242,9 +249,20 @@ export class ServerClient {
     }
   }
 
+  /** The current time as ISO 8601; calls within one millisecond share the string. */
+  #isoNow(): string {
+    const now = this.#o.clock.now();
+    if (now !== this.#isoMs) {
+      this.#isoMs = now;
+      this.#iso = new Date(now).toISOString();
+    }
+    return this.#iso;
+  }
+
   /** An explicit anonymous ID if valid; else the request's; else this client's own. */
   #anonymousIdOf(explicit: unknown, defaults: RequestDefaults | undefined): string {
     if (explicit !== undefined && explicit !== null) {
+      if (isAnonymousId(explicit)) return explicit;
       const check = validateAnonymousId(explicit);
       if (check.ok) return check.value;
       this.#reporter.report(ignoredId('anonymousId', check.reason), `anonymousId ignored: ${check.reason}`);

@@ -52,6 +52,16 @@ export function validateAnonymousId(value: unknown): IdCheck<string> {
 }
 
 /**
+ * Whether a value is a valid anonymous ID, without allocating a verdict (the per-call path).
+ *
+ * @param value - anything
+ * @returns true for a string of 8–64 characters of `[A-Za-z0-9_-]`
+ */
+export function isAnonymousId(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= MIN_ID_LENGTH && value.length <= MAX_ID_LENGTH && NANOID_ALPHABET.test(value);
+}
+
+/**
  * Check a candidate session ID: the session's start time in ms, sent as decimal digits (a
  * header or cookie) or as a number (a JSON body).
  *

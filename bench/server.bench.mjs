@@ -1,0 +1,99 @@
+// Server client (@tidemark/server): the cost of one track() call, and delivered events/s for
+// 50,000 events over loopback — to a bare counting HTTP server (the client's own ceiling) and,
+// when its build exists, to the reference collector (SQLite, dedupe, auth: the real path).
+// Needs `pnpm build` first.
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const AID = 'V1StGXR8_Z5jdHi6B-myT';
+const DELIVER = 50_000;
+
+/** A loopback server that parses each batch, counts its events and answers 200. */
+async function startCountingServer() {
+  let events = 0;
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      events += JSON.parse(Buffer.concat(chunks).toString('utf8')).batch.length;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"success":true}');
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, count: () => events, close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))) };
+}
+
+/** ns per track() over 100,000 calls; the fetch is a stub because only the call is measured. */
+async function enqueueCost(createServerClient) {
+  const ok = async () => new Response('{"success":true}');
+  const client = createServerClient({ writeKey: 'wk_bench', fetch: ok, flushAt: 100, maxQueueSize: 10_000, flushInterval: 0 });
+  const call = (i) => client.track({ event: 'Purchase Completed', userId: 'user_123', anonymousId: AID, properties: { amount: 99.99, currency: 'USD', i } });
+  for (let i = 0; i < 20_000; i++) call(i);
+  await client.flush();
+  let elapsed = 0n;
+  // 20 rounds of 5,000 calls; the queue is drained between rounds, untimed, so no round overflows.
+  for (let round = 0; round < 20; round++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 5_000; i++) call(i);
+    elapsed += process.hrtime.bigint() - t0;
+    await client.flush();
+  }
+  await client.close();
+  return Number(elapsed) / 100_000;
+}
+
+/** Track 50,000 events as fast as the queue allows and time until the last is acknowledged. */
+async function deliver(createServerClient, host, writeKey) {
+  const client = createServerClient({ writeKey, host, flushAt: 100, maxQueueSize: 10_000, flushInterval: 0 });
+  const t0 = process.hrtime.bigint();
+  for (let sent = 0; sent < DELIVER; ) {
+    // Producer back-pressure: never run more than a few batches ahead of the queue bound.
+    if (client.stats().queued > 8_000) {
+      await new Promise((r) => setImmediate(r));
+      continue;
+    }
+    for (let i = 0; i < 1_000; i++, sent++) client.track({ event: 'Purchase Completed', userId: `user_${sent % 500}`, anonymousId: AID, properties: { amount: 99.99, n: sent } });
+    await new Promise((r) => setImmediate(r));
+  }
+  await client.flush();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const stats = client.stats();
+  await client.close();
+  return { rate: stats.delivered / seconds, lost: DELIVER - stats.delivered };
+}
+
+export default async function run() {
+  const { createServerClient } = await import(join(root, 'packages/server/dist/index.mjs'));
+  const rows = [];
+  rows.push({ area: 'server', metric: 'track() enqueue, mean of 100,000 calls', value: await enqueueCost(createServerClient), unit: 'ns', budget: 1_000 });
+
+  const counting = await startCountingServer();
+  try {
+    const { rate, lost } = await deliver(createServerClient, counting.url, 'wk_bench');
+    rows.push({ area: 'server', metric: 'delivered to a bare node:http server, 50,000 events', value: rate, unit: 'events/s', budget: 50_000, better: 'higher' });
+    rows.push({ area: 'server', metric: 'events lost of 50,000 (bare server)', value: lost + (DELIVER - counting.count()), unit: 'events', budget: 0 });
+  } finally {
+    await counting.close();
+  }
+
+  const collectorDist = join(root, 'packages/collector/dist/index.mjs');
+  if (existsSync(collectorDist)) {
+    const { startCollector } = await import(collectorDist);
+    const dir = mkdtempSync(join(tmpdir(), 'tm-bench-server-'));
+    const silent = { info() {}, warn() {}, error() {} };
+    const collector = await startCollector({ port: 0, dbPath: join(dir, 'bench.db'), writeKeys: ['wk_bench'], readKeys: ['rk_bench'], logger: silent });
+    try {
+      const { rate, lost } = await deliver(createServerClient, collector.url, 'wk_bench');
+      rows.push({ area: 'server', metric: 'delivered to the reference collector, 50,000 events', value: rate, unit: 'events/s', budget: 50_000, better: 'higher' });
+      rows.push({ area: 'server', metric: 'events lost of 50,000 (collector)', value: lost, unit: 'events', budget: 0 });
+    } finally {
+      await collector.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return rows;
+}

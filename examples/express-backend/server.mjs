@@ -1,0 +1,26 @@
+// Start the example: `TIDEMARK_HOST=http://localhost:8787 TIDEMARK_WRITE_KEY=wk_demo node server.mjs`
+// (with the reference collector running: `tidemark-collector --write-key wk_demo --read-key rk_demo`).
+import { createServer } from 'node:http';
+import { createServerClient } from '@tidemark/server';
+import { createApp } from './app.mjs';
+
+const host = process.env.TIDEMARK_HOST ?? 'http://localhost:8787';
+const writeKey = process.env.TIDEMARK_WRITE_KEY ?? 'wk_demo';
+const client = createServerClient({ writeKey, host, debug: process.env.TIDEMARK_DEBUG === '1' });
+const server = createServer(createApp({ client, browser: { writeKey: process.env.TIDEMARK_BROWSER_WRITE_KEY ?? writeKey, host } }));
+
+server.listen(Number(process.env.PORT ?? 3000), process.env.BIND ?? '127.0.0.1', () => {
+  const { address, port } = server.address();
+  console.log(`shop listening on http://${address}:${port}`);
+});
+
+// Deliver what is queued before exiting: close() flushes for at most 5 s.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    server.close();
+    server.closeIdleConnections();
+    const { delivered, dropped } = await client.close();
+    console.log(`tidemark: ${delivered} events delivered on shutdown, ${dropped} dropped`);
+    process.exit(0);
+  });
+}
