@@ -1,11 +1,9 @@
 import { TidemarkError } from '@tidemark/core';
 import type { Clock, SendResult, TidemarkEvent, TimerHandle } from '@tidemark/core';
 import { FRAME_OVERHEAD, frameOf } from './frames.js';
+import type { Encoded } from './frames.js';
 import { PendingSend } from './pending-send.js';
 import type { Outcome } from './pending-send.js';
-
-/** An event's wire text, or why it can never be sent. */
-export type Encoded = { json: string; bytes: number } | { reason: string };
 
 /** One event the transport holds: queued for the socket, or written and awaiting its ack. */
 export interface Entry {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FRAME_OVERHEAD, frameOf, parseServerMessage, utf8Length } from './frames.js';
+import type { TidemarkEvent } from '@tidemark/core';
+import { FRAME_OVERHEAD, encodeEvent, frameOf, parseServerMessage, utf8Length } from './frames.js';
 
 describe('frames', () => {
   it('joins serialized events into a { data, sentAt } frame whose overhead is FRAME_OVERHEAD', () => {
@@ -37,5 +38,18 @@ describe('frames', () => {
       expect(parseServerMessage(junk).kind).toBe('malformed');
     }
     expect(parseServerMessage(new ArrayBuffer(3))).toEqual({ kind: 'malformed', sample: '[object ArrayBuffer]' });
+  });
+
+  it('encodes an event, or says why it never can be sent', () => {
+    const event = { type: 'track', event: 'x', messageId: 'm', timestamp: 't', anonymousId: 'a', context: { library: { name: 'n', version: '1' }, sessionId: 1 } } as TidemarkEvent;
+    const plain = encodeEvent(event, undefined, 1_000);
+    expect('json' in plain && JSON.parse(plain.json)).toEqual(event);
+    expect(encodeEvent(event, () => ({ id: 'm' }), 1_000)).toEqual({ json: '{"id":"m"}', bytes: 10 });
+    expect(encodeEvent(event, undefined, 10)).toMatchObject({ reason: expect.stringMatching(/^event_too_large: \d+ bytes/) });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const thrown = encodeEvent(event, () => circular, 1_000);
+    expect(thrown).toMatchObject({ reason: 'the event could not be serialized for the socket' });
+    expect('cause' in thrown && thrown.cause).toBeInstanceOf(TypeError);
   });
 });

@@ -5,6 +5,8 @@
  * else.
  */
 
+import type { TidemarkEvent } from '@tidemark/core';
+
 const FRAME_HEAD = '{"data":[';
 const FRAME_TAIL = '],"sentAt":"2000-01-01T00:00:00.000Z"}';
 /** Bytes a frame spends around its events: head and tail. Commas are counted per event. */
@@ -42,6 +44,35 @@ export function utf8Length(text: string): number {
     } else bytes += 2;
   }
   return bytes;
+}
+
+/**
+ * An event's wire text and its UTF-8 size, or why it can never be sent (with the error
+ * behind it when serializing threw).
+ */
+export type Encoded = { json: string; bytes: number } | { reason: string; cause?: unknown };
+
+/**
+ * Serialize one event for a frame, through the app's encoder if any. Never throws: an event
+ * that cannot be serialized, or is over `maxBytes`, gets a reason to be rejected with.
+ *
+ * @param event - the event
+ * @param encoder - maps it to another shape first (Nucleus field names)
+ * @param maxBytes - largest serialized event the collector accepts
+ * @returns the JSON text and size, or the reason
+ * @example encodeEvent(event, undefined, 32 * 1024) // { json: '{"type":"track",…}', bytes: 412 }
+ */
+export function encodeEvent(event: TidemarkEvent, encoder: ((event: TidemarkEvent) => object) | undefined, maxBytes: number): Encoded {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(encoder ? encoder(event) : event);
+  } catch (cause) {
+    return { reason: 'the event could not be serialized for the socket', cause };
+  }
+  if (typeof json !== 'string') return { reason: 'the event serialized to nothing' };
+  const bytes = utf8Length(json);
+  if (bytes > maxBytes) return { reason: `event_too_large: ${bytes} bytes, over the ${maxBytes} byte limit` };
+  return { json, bytes };
 }
 
 /** What a server message said, once read. */

@@ -206,6 +206,27 @@ describe('wsTransport acknowledgements', () => {
     expect([...srv.received.values()]).toEqual([1, 1, 1]);
   });
 
+  it('rejects events its encoder cannot serialize, reporting invalid_event once', async () => {
+    const srv = await server();
+    const ws = transport({
+      url: srv.wsUrl,
+      nucleus: (event) => {
+        if (event.properties?.i === 0) throw new Error('cannot encode');
+        return { id: event.messageId, anonId: event.anonymousId };
+      },
+    });
+    const events = helpers.makeEvents(3, 'encoder');
+
+    const first = await ws.send(events, { writeKey: '' });
+    const second = await ws.send(helpers.makeEvents(1, 'encoder'), { writeKey: '' });
+
+    expect(first.rejected.map((r) => r.messageId)).toEqual([events[0]!.messageId]);
+    expect(first.delivered).toHaveLength(2);
+    expect(second.rejected).toHaveLength(1);
+    expect(ws.errors.map((e) => e.code)).toEqual(['invalid_event']);
+    expect(ws.errors[0]!.cause).toBeInstanceOf(Error);
+  });
+
   it('sends Nucleus field names with nucleus: true, acked by id', async () => {
     const srv = await server();
     const ws = transport({ url: srv.wsUrl, nucleus: true });

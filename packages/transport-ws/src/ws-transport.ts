@@ -1,9 +1,9 @@
 import { TidemarkError } from '@tidemark/core';
 import type { SendContext, SendResult, TidemarkEvent, TimerHandle, Transport } from '@tidemark/core';
 import { AckLedger } from './ack-ledger.js';
-import type { Encoded } from './ack-ledger.js';
 import { Connection } from './connection.js';
-import { parseServerMessage, utf8Length } from './frames.js';
+import { encodeEvent, parseServerMessage } from './frames.js';
+import type { Encoded } from './frames.js';
 import { nucleusEncoder } from './nucleus.js';
 import { onlineEvents } from './online.js';
 import { resolveOptions } from './options.js';
@@ -103,18 +103,9 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
   };
 
   const encode = (event: TidemarkEvent): Encoded => {
-    let json: string | undefined;
-    try {
-      json = JSON.stringify(opts.encode ? opts.encode(event) : event);
-    } catch (cause) {
-      const error = new TidemarkError('invalid_event', 'an event could not be serialized for the socket; it was rejected', cause);
-      tell('encode', error);
-      return { reason: error.message };
-    }
-    if (typeof json !== 'string') return { reason: 'the event serialized to nothing' };
-    const bytes = utf8Length(json);
-    if (bytes > opts.maxEventBytes) return { reason: `event_too_large: ${bytes} bytes, over the ${opts.maxEventBytes} byte limit` };
-    return { json, bytes };
+    const encoded = encodeEvent(event, opts.encode, opts.maxEventBytes);
+    if ('cause' in encoded) tell('encode', new TidemarkError('invalid_event', encoded.reason, encoded.cause));
+    return encoded;
   };
 
   /** Messages received from the server so far. */
