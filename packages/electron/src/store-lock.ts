@@ -1,0 +1,68 @@
+import { join, resolve } from 'node:path';
+import type { StoreFs } from './store-fs.js';
+
+/** Name of the lock file inside a FileStore directory. */
+export const LOCK_FILE = 'lock';
+
+/** Outcome of {@link acquireStoreLock}. */
+export type StoreLock =
+  /** This process owns the directory; `release` removes the lock file. */
+  | { held: true; release: () => Promise<void> }
+  /** Another live process (`pid`) owns it. */
+  | { held: false; pid: number };
+
+/** Directories locked by this process: a PID cannot tell two stores of one process apart. */
+const heldHere = new Set<string>();
+
+/** Whether a process exists. `EPERM` means it exists but belongs to another user. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Take the one-writer lock of a FileStore directory: a `lock` file holding the owner's PID.
+ * Two processes appending to the same segments would interleave records and reuse keys, so
+ * a second app instance (one started without `app.requestSingleInstanceLock()`) keeps its
+ * events in memory instead. A lock left by a crashed process is taken over: its PID is gone,
+ * or it is our own PID reused after a restart.
+ *
+ * @param fs - the file system
+ * @param dir - the store directory (exists)
+ * @returns the lock, or the PID of the live owner
+ * @throws the file-system error when the lock file can be neither made nor read
+ */
+export async function acquireStoreLock(fs: StoreFs, dir: string): Promise<StoreLock> {
+  const id = resolve(dir);
+  if (heldHere.has(id)) return { held: false, pid: process.pid };
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const handle = await fs.open(path, 'wx');
+      try {
+        const text = new TextEncoder().encode(String(process.pid));
+        await handle.write(text, 0, text.length);
+      } finally {
+        await handle.close();
+      }
+      heldHere.add(id);
+      return {
+        held: true,
+        release: async () => {
+          heldHere.delete(id);
+          await fs.unlink(path).catch(() => {});
+        },
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+    }
+    const pid = Number(new TextDecoder().decode(await fs.readFile(path)).trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) return { held: false, pid };
+    // Stale: its owner died (or wrote garbage before dying). Take it over once.
+    await fs.unlink(path).catch(() => {});
+  }
+}
