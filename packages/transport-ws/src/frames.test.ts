@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TidemarkEvent } from '@tidemark/core';
-import { FRAME_OVERHEAD, encodeEvent, frameOf, parseServerMessage, utf8Length } from './frames.js';
+import { FRAME_OVERHEAD, encodeEvent, frameOf, parseServerMessage } from './frames.js';
 
 describe('frames', () => {
   it('joins serialized events into a { data, sentAt } frame whose overhead is FRAME_OVERHEAD', () => {
     const sentAt = new Date('2026-05-06T07:08:09.123Z');
     expect(JSON.parse(frameOf(['{"id":"a"}', '{"id":"b"}'], sentAt))).toEqual({ data: [{ id: 'a' }, { id: 'b' }], sentAt: sentAt.toISOString() });
     expect(frameOf([], sentAt)).toHaveLength(FRAME_OVERHEAD);
-  });
-
-  it('counts UTF-8 bytes like TextEncoder', () => {
-    for (const text of ['', 'abc', 'né', '€', '😀 ok', 'mixed ü € 😀'.repeat(50)]) {
-      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
-    }
   });
 
   it('reads acks, matching numbers and strings alike and dropping other entries', () => {

@@ -5,6 +5,7 @@
  * else.
  */
 
+import { eventJson, utf8Length } from '@tidemark/core';
 import type { TidemarkEvent } from '@tidemark/core';
 
 const FRAME_HEAD = '{"data":[';
@@ -26,27 +27,6 @@ export function frameOf(events: readonly string[], sentAt: Date): string {
 }
 
 /**
- * UTF-8 size of a string, counted without allocating (one pass over its UTF-16 units).
- *
- * @param text - the string to measure
- * @returns its size in bytes once encoded as UTF-8
- * @example utf8Length('né') // 3
- */
-export function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) continue;
-    if (unit < 0x800) bytes += 1;
-    else if (unit >= 0xd800 && unit <= 0xdbff) {
-      bytes += 2; // a surrogate pair: two units, four bytes
-      i++;
-    } else bytes += 2;
-  }
-  return bytes;
-}
-
-/**
  * An event's wire text and its UTF-8 size, or why it can never be sent (with the error
  * behind it when serializing threw).
  */
@@ -65,7 +45,9 @@ export type Encoded = { json: string; bytes: number } | { reason: string; cause?
 export function encodeEvent(event: TidemarkEvent, encoder: ((event: TidemarkEvent) => object) | undefined, maxBytes: number): Encoded {
   let json: string | undefined;
   try {
-    json = JSON.stringify(encoder ? encoder(event) : event);
+    // Without an encoder, the core's cached text of the event is reused: it was made once
+    // already for the size check and the queue.
+    json = encoder ? JSON.stringify(encoder(event)) : eventJson(event);
   } catch (cause) {
     return { reason: 'the event could not be serialized for the socket', cause };
   }
