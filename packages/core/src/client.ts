@@ -1,6 +1,7 @@
 import { nanoid } from 'nanoid';
+import { messageId } from './message-id.js';
 import { SessionAttribution } from './attribution.js';
-import { systemClock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { Emitter } from './emitter.js';
 import { TidemarkError, type TidemarkErrorCode } from './errors.js';
 import { EventQueue, type DropInfo } from './event-queue.js';
@@ -54,12 +55,15 @@ export class Tidemark {
   readonly #context: ContextProvider;
   readonly #durable: QueueStore;
   readonly #storage: KeyValueStorage;
+  readonly #clock: Clock;
   readonly #recent = new Map<string, TidemarkEvent>();
   readonly #handedOnHide = new Set<string>();
   readonly #deliveredOnHide = new Set<string>();
   readonly #warned = new Set<TidemarkErrorCode>();
   readonly #unsubscribe: Array<() => void> = [];
   readonly #rescueKey = RESCUE_PREFIX + nanoid(10);
+  /** Context shared by the events of one tick (rebuilt when the session or visitor changes). */
+  #tickContext: EventContext | undefined;
   #consent: Consent;
   #closed = false;
 
@@ -67,7 +71,7 @@ export class Tidemark {
   constructor(options: TidemarkOptions) {
     const o = (this.#o = resolveOptions(options));
     if (o.onError) this.#emitter.on('error', o.onError);
-    const clock = o.clock ?? systemClock;
+    const clock = (this.#clock = o.clock ?? systemClock);
     const storage = (this.#storage = o.storage ?? browserStorage());
     this.#lifecycle = o.lifecycle ?? browserLifecycle();
     this.#attribution = new SessionAttribution(storage, { ...staticContext(), library: o.library ?? { name: 'tidemark', version: VERSION } });
@@ -175,6 +179,7 @@ export class Tidemark {
    * @example tidemark.page('Pricing')
    */
   page(name?: string, properties?: Record<string, unknown>): void {
+    this.#tickContext = undefined; // an SPA may have changed the URL in this very tick
     const page = this.#context().page as JsonObject | undefined;
     const fields: Partial<TidemarkEvent> = { properties: { ...page, ...(properties as JsonObject) } };
     if (typeof name === 'string') fields.name = name;
@@ -341,17 +346,32 @@ export class Tidemark {
       const anonymousId = this.#identity.anonymousId;
       const event = {
         type,
-        messageId: nanoid(),
-        timestamp: new Date(this.#o.clock?.now() ?? Date.now()).toISOString(),
+        messageId: messageId(),
+        // Formatted to ISO 8601 in the deferred prepare stage: Date formatting is slow.
+        timestamp: this.#clock.now(),
         anonymousId,
         ...fields,
-        context: { ...this.#attribution.context(sessionId, anonymousId), ...this.#context(), sessionId },
-      } as TidemarkEvent;
+        context: this.#contextFor(sessionId, anonymousId),
+      } as unknown as TidemarkEvent;
       if (this.#identity.userId !== undefined) event.userId = this.#identity.userId;
       this.#queue.push(event);
     } catch (err) {
       this.#report(new TidemarkError('invalid_event', 'Building the event failed', err));
     }
+  }
+
+  /**
+   * The context of an event. Events of one tick share one object, so a burst of calls reads
+   * the page and merges attribution once; a new session, visitor or page view rebuilds it.
+   */
+  #contextFor(sessionId: number, anonymousId: string): EventContext {
+    const cached = this.#tickContext;
+    if (cached && cached.sessionId === sessionId && cached.anonymousId === anonymousId) return cached;
+    if (!cached) queueMicrotask(() => (this.#tickContext = undefined));
+    const ctx = { ...this.#attribution.context(sessionId, anonymousId), ...this.#context(), sessionId } as EventContext;
+    // Remember the visitor without sending it twice: a non-enumerable tag JSON leaves out.
+    Object.defineProperty(ctx, 'anonymousId', { value: anonymousId, enumerable: false });
+    return (this.#tickContext = ctx);
   }
 
   #prepare(event: TidemarkEvent): TidemarkEvent | undefined {

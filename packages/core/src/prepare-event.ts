@@ -20,6 +20,8 @@ export interface PrepareStages {
  * @returns the event to queue, or `undefined` when it was dropped
  */
 export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): TidemarkEvent | undefined {
+  // Calls record the time as a number; ISO formatting waits until here.
+  if (typeof event.timestamp === 'number') event.timestamp = new Date(event.timestamp).toISOString();
   if (event.type === 'track') {
     const name = event.event as unknown;
     if (typeof name !== 'string' || !name.trim() || name.length > LIMITS.maxEventNameLength) {
@@ -34,6 +36,8 @@ export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): Tidem
 
   let out: TidemarkEvent | null = event;
   if (stages.beforeSend) {
+    // Events of one tick share their context object: give each its own before the app may mutate it.
+    event.context = { ...event.context };
     try {
       out = stages.beforeSend(event);
     } catch (err) {

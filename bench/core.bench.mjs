@@ -1,0 +1,128 @@
+// Core client in real Chromium: bundle size, track() cost (synchronous and all main-thread
+// work per event), IndexedDB persistence rate, and the drain of a 10,000-event backlog to the
+// reference collector on loopback. Needs `pnpm build` first (bench/run.mjs is run by `pnpm bench`).
+import { createServer } from 'node:http';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync, brotliCompressSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from '../scripts/chromium.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const HARNESS = join(root, 'e2e/harness/dist/harness.js');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Serve the harness cross-origin-isolated, so performance.now() has 5 µs resolution, not 100 µs. */
+async function startPageServer() {
+  const server = createServer((req, res) => {
+    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' };
+    if (req.url === '/harness.js') return res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(readFileSync(HARNESS));
+    res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end('<!doctype html><title>bench</title><script src="/harness.js"></script>');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+export default async function run() {
+  const bundle = readFileSync(HARNESS);
+  const rows = [
+    { area: 'core', metric: 'IIFE core + http, gzip', value: gzipSync(bundle, { level: 9 }).length / 1024, unit: 'KB', budget: 6 },
+    { area: 'core', metric: 'IIFE core + http, brotli', value: brotliCompressSync(bundle).length / 1024, unit: 'KB' },
+  ];
+
+  const { startCollector } = await import(join(root, 'packages/collector/dist/index.mjs'));
+  const dir = mkdtempSync(join(tmpdir(), 'tm-bench-core-'));
+  const collector = await startCollector({ port: 0, dbPath: join(dir, 'bench.db'), writeKeys: ['wk_bench', 'wk_fill'], readKeys: ['rk_bench'], logger: { info() {}, warn() {}, error() {} } });
+  const pages = await startPageServer();
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(pages.url);
+    if (!(await page.evaluate(() => crossOriginIsolated))) throw new Error('bench page is not cross-origin isolated');
+
+    // 1. The synchronous call: 100 samples of 100 calls each, after a warm-up.
+    const syncUs = await page.evaluate(async (host) => {
+      const tm = TM.createTidemark({ writeKey: 'wk_bench', transport: TM.httpTransport({ host }), store: TM.memoryStore(), flushAt: 1000, flushInterval: 3_600_000 });
+      for (let i = 0; i < 2000; i++) tm.track('warmup', { i });
+      await new Promise((r) => setTimeout(r, 50));
+      const samples = [];
+      for (let s = 0; s < 100; s++) {
+        const t0 = performance.now();
+        for (let i = 0; i < 100; i++) tm.track('Button Clicked', { i, plan: 'pro', path: '/pricing' });
+        samples.push(((performance.now() - t0) / 100) * 1000);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      await tm.close(1);
+      return samples;
+    }, collector.url);
+    rows.push({ area: 'core', metric: 'track() synchronous, median', value: median(syncUs), unit: 'µs', budget: 2 });
+
+    // 2. All main-thread work per event (call, validation, IndexedDB persistence, sending), from
+    //    the DevTools protocol's TaskDuration over the whole window, minus an idle window.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+    const idle0 = await taskSeconds();
+    const idleStart = Date.now();
+    await page.waitForTimeout(1000);
+    const idleRate = ((await taskSeconds()) - idle0) / (Date.now() - idleStart);
+    const before = collector.stats().stored;
+    const t0 = await taskSeconds();
+    const w0 = Date.now();
+    await page.evaluate(async (host) => {
+      const tm = TM.createTidemark({ writeKey: 'wk_bench', transport: TM.httpTransport({ host }), store: TM.indexedDbStore({ dbName: 'bench-total' }), flushInterval: 250 });
+      // Bursts of 100 per task, as a busy app would track.
+      for (let b = 0; b < 100; b++) {
+        for (let i = 0; i < 100; i++) tm.track('Item Viewed', { i, b, sku: `sku-${i}` });
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      window.benchClient = tm;
+    }, collector.url);
+    for (let i = 0; i < 400 && collector.stats().stored - before < 10_000; i++) await page.waitForTimeout(25);
+    const delivered = collector.stats().stored - before;
+    const totalUs = (((await taskSeconds()) - t0 - idleRate * (Date.now() - w0)) * 1e6) / 10_000;
+    rows.push({ area: 'core', metric: `main-thread per event in all (${delivered} delivered)`, value: totalUs, unit: 'µs', budget: 20 });
+
+    // 3. IndexedDB persistence rate through the client (sending parked on a transport that never answers).
+    const persisted = await page.evaluate(async () => {
+      const store = TM.indexedDbStore({ dbName: 'bench-persist' });
+      const parked = { send: () => new Promise(() => {}) };
+      const tm = TM.createTidemark({ writeKey: 'wk_fill', transport: parked, store, flushAt: 1000, flushInterval: 3_600_000, maxQueueSize: 100_000 });
+      await new Promise((r) => setTimeout(r, 50));
+      const n = 20_000;
+      const t0 = performance.now();
+      for (let b = 0; b < n / 500; b++) {
+        for (let i = 0; i < 500; i++) tm.track('Persisted', { i });
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      const deadline = t0 + 60_000;
+      while ((await store.count()) < n && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      return (await store.count()) >= n ? n / ((performance.now() - t0) / 1000) : NaN;
+    });
+    rows.push({ area: 'core', metric: 'events persisted to IndexedDB', value: persisted, unit: 'events/s', budget: 20_000, better: 'higher' });
+
+    // 4. A 10,000-event backlog (left by a page whose collector was unreachable) drained by a new client.
+    const drain = await page.evaluate(async (host) => {
+      const store = TM.indexedDbStore({ dbName: 'bench-drain' });
+      const parked = { send: () => new Promise(() => {}) };
+      const filler = TM.createTidemark({ writeKey: 'wk_fill', transport: parked, store, flushAt: 1000, flushInterval: 3_600_000, maxQueueSize: 100_000 });
+      for (let i = 0; i < 10_000; i++) filler.track('Backlog', { i, note: 'queued while offline' });
+      for (let i = 0; i < 6000 && (await store.count()) < 10_000; i++) await new Promise((r) => setTimeout(r, 5));
+      const backlog = await store.count();
+      const tm = TM.createTidemark({ writeKey: 'wk_bench', transport: TM.httpTransport({ host }), store, flushInterval: 3_600_000 });
+      const t0 = performance.now();
+      await tm.flush();
+      for (let i = 0; i < 20 && (await store.count()) > 0; i++) await tm.flush();
+      return { ms: performance.now() - t0, backlog, left: await store.count() };
+    }, collector.url);
+    if (drain.left) throw new Error(`drain left ${drain.left} events queued`);
+    rows.push({ area: 'core', metric: `drain ${drain.backlog.toLocaleString('en-US')}-event backlog to collector`, value: drain.ms / 1000, unit: 's', budget: 2 });
+  } finally {
+    await browser.close();
+    await pages.close();
+    await collector.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
