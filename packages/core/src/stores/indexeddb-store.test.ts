@@ -37,6 +37,18 @@ describe('indexedDbStore (logic, on fake-indexeddb)', () => {
     expect(await store.count()).toBe(0);
   });
 
+  it('removes only the given keys when another writer added inside their range', async () => {
+    const name = fresh();
+    const tabA = indexedDbStore({ dbName: name });
+    await tabA.add([ev(1), ev(2), ev(3)]);
+    const all = await tabA.peek(10);
+    // Remove the first and last: the range between them holds one more key, which must stay.
+    await tabA.remove([all[0]!.key, all[2]!.key]);
+    expect((await tabA.peek(10)).map((e) => e.event.messageId)).toEqual(['m2']);
+    await tabA.remove([all[1]!.key, all[1]!.key, 'unknown']);
+    expect(await tabA.count()).toBe(0);
+  });
+
   it('removes rows that are not events instead of blocking the queue', async () => {
     const dbName = fresh();
     const store = indexedDbStore({ dbName });
