@@ -1,8 +1,9 @@
 // Server client (@tidemark/server): the cost of one track() call, and delivered events/s for
 // 50,000 events over loopback — to a bare counting HTTP server (the client's own ceiling) and,
 // when its build exists, to the reference collector (SQLite, dedupe, auth: the real path).
-// Needs `pnpm build` first.
-import { createServer } from 'node:http';
+// Each server runs in its own process, as it would in production, so the client has this
+// process to itself. Needs `pnpm build` first.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +13,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const AID = 'V1StGXR8_Z5jdHi6B-myT';
 const DELIVER = 50_000;
 
-/** A loopback server that parses each batch, counts its events and answers 200. */
-async function startCountingServer() {
+/** A loopback server in a child process that parses each batch, counts its events and answers 200. */
+const COUNTING_SERVER = `
+  import { createServer } from 'node:http';
   let events = 0;
   const server = createServer((req, res) => {
+    if (req.method === 'GET') return res.end(String(events));
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -23,8 +26,27 @@ async function startCountingServer() {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"success":true}');
     });
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}`, count: () => events, close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))) };
+  server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+`;
+
+/** Run a server process and resolve with its URL once it prints `listening on <url>`. */
+async function startProcess(args) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 15_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM'))));
+  return { url, stop };
 }
 
 /** ns per track() over 100,000 calls; the fetch is a stub because only the call is measured. */
@@ -71,27 +93,26 @@ export default async function run() {
   const rows = [];
   rows.push({ area: 'server', metric: 'track() enqueue, mean of 100,000 calls', value: await enqueueCost(createServerClient), unit: 'ns', budget: 1_000 });
 
-  const counting = await startCountingServer();
+  const counting = await startProcess(['--input-type=module', '-e', COUNTING_SERVER]);
   try {
     const { rate, lost } = await deliver(createServerClient, counting.url, 'wk_bench');
+    const arrived = Number(await (await fetch(counting.url)).text());
     rows.push({ area: 'server', metric: 'delivered to a bare node:http server, 50,000 events', value: rate, unit: 'events/s', budget: 50_000, better: 'higher' });
-    rows.push({ area: 'server', metric: 'events lost of 50,000 (bare server)', value: lost + (DELIVER - counting.count()), unit: 'events', budget: 0 });
+    rows.push({ area: 'server', metric: 'events lost of 50,000 (bare server)', value: Math.max(lost, DELIVER - arrived), unit: 'events', budget: 0 });
   } finally {
-    await counting.close();
+    await counting.stop();
   }
 
-  const collectorDist = join(root, 'packages/collector/dist/index.mjs');
-  if (existsSync(collectorDist)) {
-    const { startCollector } = await import(collectorDist);
+  const collectorCli = join(root, 'packages/collector/dist/cli.mjs');
+  if (existsSync(collectorCli)) {
     const dir = mkdtempSync(join(tmpdir(), 'tm-bench-server-'));
-    const silent = { info() {}, warn() {}, error() {} };
-    const collector = await startCollector({ port: 0, dbPath: join(dir, 'bench.db'), writeKeys: ['wk_bench'], readKeys: ['rk_bench'], logger: silent });
+    const collector = await startProcess([collectorCli, '--port', '0', '--db', join(dir, 'bench.db'), '--write-key', 'wk_bench', '--read-key', 'rk_bench']);
     try {
       const { rate, lost } = await deliver(createServerClient, collector.url, 'wk_bench');
       rows.push({ area: 'server', metric: 'delivered to the reference collector, 50,000 events', value: rate, unit: 'events/s', budget: 50_000, better: 'higher' });
       rows.push({ area: 'server', metric: 'events lost of 50,000 (collector)', value: lost, unit: 'events', budget: 0 });
     } finally {
-      await collector.close();
+      await collector.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   }

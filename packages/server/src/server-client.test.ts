@@ -46,7 +46,7 @@ describe('the server client on the wire', () => {
       properties: { amount: 99.99, currency: 'USD', anonymous_id: BROWSER_AID },
       context: { library: { name: '@tidemark/server', version: '0.1.0' }, sessionId: -1 },
     });
-    expect(event?.messageId).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    expect(event?.messageId).toMatch(/^[A-Za-z0-9_-]{13,23}$/);
     expect(Date.parse(event?.timestamp ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
 
@@ -228,5 +228,24 @@ describe('collector answers', () => {
     expect(drops).toHaveLength(50);
     expect(drops[0]).toEqual({ reason: 'queue_full', count: 1 });
     expect(server.stored().map((e) => e.properties?.i)).toEqual([...Array(100).keys()].map((i) => i + 50));
+  });
+});
+
+describe('message IDs', () => {
+  it('are unique within a client and across clients, and keep a hostile __proto__ as data', async () => {
+    const a = client();
+    const b = client();
+    for (let i = 0; i < 300; i++) {
+      void a.track({ event: 'A' });
+      void b.track({ event: 'B' });
+    }
+    await a.track({ event: 'Proto', properties: JSON.parse('{"__proto__":{"polluted":true},"ok":1}') as Record<string, unknown> });
+    await Promise.all([a.flush(), b.flush()]);
+    const ids = server.stored().map((e) => e.messageId);
+    expect(new Set(ids).size).toBe(601);
+    expect(ids.every((id) => /^[A-Za-z0-9_-]{13,23}$/.test(id))).toBe(true);
+    const raw = server.requests.map((r) => r.raw).join('\n');
+    expect(raw).toContain('"properties":{"__proto__":{"polluted":true},"ok":1,"anonymous_id"');
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import {
 } from './call-forms.js';
 import { buildEvent } from './event-builder.js';
 import { EventQueue } from './event-queue.js';
+import { messageIds } from './message-ids.js';
 import { readAttribution, type AttributionOptions } from './read-attribution.js';
 import { asTidemarkError, Reporter } from './reporter.js';
 import { RequestClient, type EnqueueCall, type RequestDefaults } from './request-client.js';
@@ -62,6 +63,7 @@ export class ServerClient {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #stats = { delivered: 0, rejected: 0, dropped: 0, invalid: 0, retries: 0, inFlight: 0 };
   readonly #enqueueCall: EnqueueCall = (type, read, a, b, c, defaults) => this.#call(type, read, a, b, c, defaults);
+  readonly #nextMessageId = messageIds();
   #isoMs = NaN;
   #iso = '';
   #timer: TimerHandle | undefined;
@@ -230,6 +232,7 @@ export class ServerClient {
         sessionId: this.#sessionIdOf(fields.sessionId, defaults),
         userId: defaults?.userId,
         now: this.#isoNow(),
+        messageId: this.#nextMessageId(),
       });
       this.#enqueue(event);
     } catch (error) {
