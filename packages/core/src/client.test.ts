@@ -153,6 +153,18 @@ describe('createTidemark', () => {
     expect(await client.flush()).toMatchObject({ pending: 0 });
   });
 
+  it('an explicit flush() during a backoff still sends', async () => {
+    const { client, clock, transport } = setup({ flushAt: 1 });
+    let failing = true;
+    transport.answer((events) => (failing ? { delivered: [] } : { delivered: events.map((e) => e.messageId) }));
+    client.track('x');
+    await clock.advance(0);
+    failing = false;
+    const result = await client.flush();
+    expect(result.delivered).toBe(2);
+    expect(result.pending).toBe(0);
+  });
+
   it('honours Retry-After', async () => {
     const { client, clock, transport } = setup({ flushAt: 1 });
     transport.answer(() => ({ delivered: [], retryAfterMs: 30_000 }));

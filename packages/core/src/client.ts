@@ -131,7 +131,7 @@ export class Tidemark {
 
     this.#unsubscribe.push(
       this.#lifecycle.onOnline(() => {
-        this.#flusher.resume();
+        this.#flusher.resetBackoff();
         void this.#flusher.flush(false);
       }),
       this.#lifecycle.onHide(() => this.#onHide()),

@@ -43,10 +43,11 @@ export interface FlusherOptions {
  * Moves events from the queue to the transport: on `flushAt`, every `flushInterval`, when
  * back online and on demand. One drain at a time per client, one per origin through the
  * {@link DrainLock}; failures back off exponentially with full jitter and honour
- * `Retry-After`; 401/403 stop sending until `resume()`.
+ * `Retry-After`; 401/403 stop sending for the life of the client (a wrong write key).
  */
 export class Flusher {
   #running: Promise<FlushResult> | undefined;
+  #runningExplicit = false;
   #timer: TimerHandle | undefined;
   #timerAt = 0;
   #attempt = 0;
@@ -79,11 +80,13 @@ export class Flusher {
     this.#timer = undefined;
   }
 
-  /** Forget the backoff (connectivity came back) and allow sending again after a stop. */
-  resume(): void {
+  /**
+   * Forget the backoff: connectivity came back, so the failures were the network's. A stop on
+   * 401/403 stays: a wrong write key does not heal by reconnecting.
+   */
+  resetBackoff(): void {
     this.#attempt = 0;
     this.#retryAt = 0;
-    this.#stopped = false;
   }
 
   /** Whether sending stopped on a 401/403. */
@@ -98,12 +101,15 @@ export class Flusher {
    * @returns what the drain achieved
    */
   flush(explicit: boolean): Promise<FlushResult> {
-    if (!this.#running) {
-      this.#running = this.#o.lock
-        .run(() => this.#drain(explicit), explicit)
-        .then((result) => result ?? this.#result(0, 0))
-        .finally(() => (this.#running = undefined));
+    if (this.#running) {
+      // An automatic drain may skip (backoff, lock busy); the app's flush() runs after it.
+      return explicit && !this.#runningExplicit ? this.#running.then(() => this.flush(true)) : this.#running;
     }
+    this.#runningExplicit = explicit;
+    this.#running = this.#o.lock
+      .run(() => this.#drain(explicit), explicit)
+      .then((result) => result ?? this.#result(0, 0))
+      .finally(() => (this.#running = undefined));
     return this.#running;
   }
 
