@@ -12,7 +12,8 @@ import { createStats, type CollectorStats } from './ingest/stats.js';
 import { resolveOptions, type CollectorOptions } from './options.js';
 import type { RouteDeps } from './routes/deps.js';
 import { statsOf } from './routes/query-routes.js';
-import { createRouter, type ExtraRoute } from './routes/router.js';
+import { createRouter } from './routes/router.js';
+import { serveDashboard } from './dashboard/page.js';
 import { EventStore } from './store/event-store.js';
 import { LiveFeed } from './ws/live-feed.js';
 import { handleUpgrade } from './ws/upgrade.js';
@@ -43,7 +44,6 @@ const CLOSE_GRACE_MS = 5_000;
  * export routes, and the live dashboard at `/`.
  *
  * @param options - keys, database path, port… (see {@link CollectorOptions})
- * @param extraRoute - more GET routes (used for the dashboard's files)
  * @returns the running collector
  * @throws CollectorError `invalid_option`, `storage` (the file cannot be opened) or `listen`
  * @example
@@ -51,7 +51,7 @@ const CLOSE_GRACE_MS = 5_000;
  * console.log(collector.url);
  * await collector.close();
  */
-export async function startCollector(options: CollectorOptions, extraRoute?: ExtraRoute): Promise<RunningCollector> {
+export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
   const opts = resolveOptions(options);
   const { logger } = opts;
   const store = EventStore.open(opts.dbPath, opts.synchronous);
@@ -89,7 +89,7 @@ export async function startCollector(options: CollectorOptions, extraRoute?: Ext
   let closing = false;
   let inFlight = 0;
   let allDone: (() => void) | null = null;
-  const router = createRouter(deps, logger, extraRoute);
+  const router = createRouter(deps, logger, serveDashboard);
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000 }, (req: IncomingMessage, res: ServerResponse) => {
     if (closing) {
       sendError(req, res, new HttpError(503, 'shutting_down', 'the collector is shutting down', { 'retry-after': '1', connection: 'close' }));
@@ -139,7 +139,6 @@ export async function startCollector(options: CollectorOptions, extraRoute?: Ext
   server.on('error', (err) => logger.error('server error', { error: String(err) }));
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const url = `http://${shownHost}:${port}`;
-  logger.info(`listening on ${url}`, { db: opts.dbPath });
 
   let closed: Promise<void> | null = null;
   async function close(): Promise<void> {
