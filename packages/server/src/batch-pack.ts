@@ -1,6 +1,5 @@
-import { LIMITS, TidemarkError, type TidemarkEvent } from '@tidemark/core';
+import { LIMITS, TidemarkError, utf8Length, type TidemarkEvent } from '@tidemark/core';
 import type { EventQueue } from './event-queue.js';
-import { utf8Length } from './utf8-length.js';
 
 /** Events of one request with their JSON text, serialized once and reused on retry and split. */
 export interface PackedBatch {

@@ -45,7 +45,9 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 
 /**
  * The wait before retry number `attempt` (1-based): 1 s, 2 s, 4 s … capped at 10 s, or the
- * collector's `Retry-After` when that is longer.
+ * collector's `Retry-After` when that is longer. Deterministic, unlike core's jittered
+ * `backoffDelay`: the server client keeps the schedule of the Node SDKs it replaces (and a
+ * backend is one client, not a fleet of browsers failing together).
  *
  * @param attempt - the retry about to be made (≥ 1)
  * @param retryAfter - the collector's `Retry-After` in ms, if any

@@ -1,3 +1,5 @@
+import { ANONYMOUS_ID_PATTERN } from '@tidemark/core';
+
 /**
  * Why a candidate ID was ignored. The reason never contains the value itself, so a forged ID
  * cannot smuggle `\r\n` or megabytes into a log line through the reason.
@@ -29,6 +31,7 @@ export const MIN_ID_LENGTH = 8;
 /** Most characters of an anonymous ID. */
 export const MAX_ID_LENGTH = 64;
 
+// Only to name the reason; acceptance is core's ANONYMOUS_ID_PATTERN, shared with the browser.
 const NANOID_ALPHABET = /^[A-Za-z0-9_-]+$/;
 const DECIMAL = /^[0-9]{1,16}$/;
 
@@ -46,9 +49,8 @@ export function validateAnonymousId(value: unknown): IdCheck<string> {
   if (typeof value !== 'string') return { ok: false, reason: 'not_a_string' };
   if (value.length === 0) return { ok: false, reason: 'empty' };
   if (value.length > MAX_ID_LENGTH) return { ok: false, reason: 'too_long' };
-  if (!NANOID_ALPHABET.test(value)) return { ok: false, reason: 'invalid_characters' };
-  if (value.length < MIN_ID_LENGTH) return { ok: false, reason: 'too_short' };
-  return { ok: true, value };
+  if (ANONYMOUS_ID_PATTERN.test(value)) return { ok: true, value };
+  return { ok: false, reason: NANOID_ALPHABET.test(value) ? 'too_short' : 'invalid_characters' };
 }
 
 /**
@@ -58,7 +60,7 @@ export function validateAnonymousId(value: unknown): IdCheck<string> {
  * @returns true for a string of 8–64 characters of `[A-Za-z0-9_-]`
  */
 export function isAnonymousId(value: unknown): value is string {
-  return typeof value === 'string' && value.length >= MIN_ID_LENGTH && value.length <= MAX_ID_LENGTH && NANOID_ALPHABET.test(value);
+  return typeof value === 'string' && value.length <= MAX_ID_LENGTH && ANONYMOUS_ID_PATTERN.test(value);
 }
 
 /**
