@@ -1,0 +1,20 @@
+import type { TidemarkOptions, Transport } from '@tidemark/core';
+
+/**
+ * Options of `tidemark.init()` on the script tag: every core option except that `transport`
+ * is optional, since `host` builds the HTTP one.
+ */
+export interface ScriptTagOptions extends Omit<TidemarkOptions, 'transport'> {
+  /** Collector origin for the HTTP transport, e.g. `https://collector.example` (or `data-host`). */
+  host?: string;
+  /**
+   * Another transport instead of HTTP, e.g. `TidemarkWS.wsTransport({ url })` from
+   * `tidemark-ws.min.js`, so pages that only use HTTP never download the WebSocket code.
+   */
+  transport?: Transport;
+  /**
+   * Record a page view now and after every URL change of a single-page app (`pushState`,
+   * `replaceState`, `popstate`), once per change. @default false
+   */
+  autoPage?: boolean;
+}

@@ -1,0 +1,43 @@
+import type { Consent } from '@tidemark/core';
+import type { ScriptTagOptions } from './options.js';
+
+/** The `data-*` attributes a script tag may carry, and the option each sets. */
+const FLAGS = ['autoPage', 'cookie', 'debug'] as const;
+
+/**
+ * The script element that configures Tidemark: the running bundle's own tag when it carries
+ * `data-write-key`, else the first `<script data-write-key>` of the page (the loader snippet's
+ * tag, when the snippet inserted the bundle).
+ *
+ * @param doc - the document @default document
+ * @returns the element, or undefined when the page configures Tidemark in code
+ */
+export function configScript(doc: Document = document): HTMLScriptElement | undefined {
+  const own = doc.currentScript as HTMLScriptElement | null;
+  if (own?.dataset.writeKey) return own;
+  return doc.querySelector<HTMLScriptElement>('script[data-write-key]') ?? undefined;
+}
+
+/**
+ * Options from a tag's data attributes: `data-write-key`, `data-host`, `data-auto-page`,
+ * `data-consent`, `data-cookie` and `data-debug`. A flag is on when present with any value
+ * but `"false"`.
+ *
+ * @param el - the script element
+ * @returns the options it sets (only those present)
+ * @example
+ * // <script async src="/sdk/tidemark.min.js" data-write-key="wk_123" data-host="https://collector.example" data-auto-page></script>
+ * tagOptions(configScript()!) // { writeKey: 'wk_123', host: 'https://collector.example', autoPage: true }
+ */
+export function tagOptions(el: HTMLScriptElement): Partial<ScriptTagOptions> {
+  const data = el.dataset;
+  const options: Partial<ScriptTagOptions> = {};
+  if (data.writeKey) options.writeKey = data.writeKey;
+  if (data.host) options.host = data.host;
+  if (data.consent) options.consent = data.consent as Consent;
+  for (const flag of FLAGS) {
+    const value = data[flag];
+    if (value !== undefined) options[flag] = value !== 'false';
+  }
+  return options;
+}
