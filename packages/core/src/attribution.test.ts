@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ATTRIBUTION_KEYS, SessionAttribution, touchOf } from './attribution.js';
+import { ATTRIBUTION_KEY, SessionAttribution, touchOf } from './attribution.js';
 import { createTidemark } from './client.js';
 import { localLock } from './drain-lock.js';
 import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
@@ -72,9 +72,9 @@ describe('SessionAttribution', () => {
     const tab = new SessionAttribution(storage, {});
     tab.start(1000, 'anon-1', page('https://shop.example/'));
     expect(tab.context(1000, 'anon-1').campaign).toBeUndefined();
-    const other = JSON.stringify({ sessionId: 1000, campaign: { source: 'ads' } });
-    storage.set(ATTRIBUTION_KEYS.session, other);
-    storage.notify(ATTRIBUTION_KEYS.session, other);
+    const other = JSON.stringify({ sessionId: 1000, touch: { campaign: { source: 'ads' } }, anonymousId: 'anon-1', firstTouch: { timestamp: 'x' } });
+    storage.set(ATTRIBUTION_KEY, other);
+    storage.notify(ATTRIBUTION_KEY, other);
     expect(tab.context(1000, 'anon-1').campaign).toEqual({ source: 'ads' });
   });
 
@@ -89,11 +89,16 @@ describe('SessionAttribution', () => {
 
   it('captures nothing without a page, and ignores corrupt storage', () => {
     const storage = memoryKeyValue();
-    storage.set(ATTRIBUTION_KEYS.session, '{not json');
-    storage.set(ATTRIBUTION_KEYS.firstTouch, '"a string"');
-    const a = new SessionAttribution(storage, { locale: 'en' });
-    a.start(1000, 'anon-1', undefined);
-    expect(a.context(1000, 'anon-1')).toEqual({ locale: 'en' });
+    for (const corrupt of ['{not json', '"a string"', JSON.stringify({ sessionId: 1000, anonymousId: 'anon-1' })]) {
+      storage.set(ATTRIBUTION_KEY, corrupt);
+      const a = new SessionAttribution(storage, { locale: 'en' });
+      a.start(1000, 'anon-1', undefined);
+      expect(a.context(1000, 'anon-1')).toStrictEqual({ locale: 'en' });
+    }
+    // A corrupt record does not stop the next session from capturing.
+    const a = new SessionAttribution(storage, {});
+    a.start(2000, 'anon-1', page(LANDING));
+    expect(a.context(2000, 'anon-1')).toMatchObject({ campaign: { source: 'news' }, firstTouch: { landingPage: LANDING } });
   });
 });
 

@@ -1,8 +1,8 @@
 import type { KeyValueStorage } from './key-value.js';
 import type { CampaignContext, EventContext, PageContext } from './types.js';
 
-/** Storage keys of the attribution: the current session's touch, and the visitor's first. */
-export const ATTRIBUTION_KEYS = { session: 'tm_attr', firstTouch: 'tm_first' } as const;
+/** Storage key of the attribution: the current session's touch and the visitor's first. */
+export const ATTRIBUTION_KEY = 'tm_attr';
 
 /** UTM query parameters and the `context.campaign` field each fills (Segment's names). */
 const UTM_FIELDS: ReadonlyArray<readonly [string, keyof CampaignContext]> = [
@@ -82,12 +82,12 @@ function sameSite(referrer: string, landing: URL): boolean {
   }
 }
 
-interface StoredSession extends Touch {
+/** What the storage holds: the current session's touch and the visitor's first. */
+interface Stored {
   sessionId: number;
-}
-
-interface StoredFirst extends FirstTouch {
+  touch: Touch;
   anonymousId: string;
+  firstTouch: FirstTouch;
 }
 
 /**
@@ -97,33 +97,28 @@ interface StoredFirst extends FirstTouch {
  *
  * Per event, {@link SessionAttribution.context} is two comparisons and a cached object:
  * storage is written once per session start and read again only when the session or the
- * visitor changes (another tab started one, or `reset()`).
+ * visitor changes (a reload, another tab that started the session, `reset()`).
  */
 export class SessionAttribution {
   readonly #storage: KeyValueStorage;
   readonly #base: Partial<EventContext>;
-  #session: StoredSession | undefined;
-  #first: StoredFirst | undefined;
-  /** The session and visitor {@link SessionAttribution.context} last built `#context` for. */
+  #stored: Stored | undefined;
+  /** The session and visitor `#context` was built for; -1 when it must be rebuilt. */
   #forSession = -1;
   #forVisitor = '';
   #context: Partial<EventContext>;
 
   /**
-   * @param storage - where the session's and the first touch persist (shared by tabs)
+   * @param storage - where the touches persist (shared by tabs)
    * @param base - context fields that never change in this page (library, locale…), merged
    *   under the attribution so the client spreads one object per event
    */
   constructor(storage: KeyValueStorage, base: Partial<EventContext>) {
     this.#storage = storage;
-    this.#base = base;
-    this.#context = base;
-    storage.subscribe?.((key, value) => {
-      // Another tab captured a touch (it started the session we share, or reset the visitor).
-      if (key === ATTRIBUTION_KEYS.session) this.#session = parseStored(value, isSession);
-      else if (key === ATTRIBUTION_KEYS.firstTouch) this.#first = parseStored(value, isFirst);
-      else return;
-      this.#forSession = -1;
+    this.#base = this.#context = base;
+    storage.subscribe?.((key) => {
+      // Another tab captured a touch: read it on the next event.
+      if (key === ATTRIBUTION_KEY) this.#stored = undefined, this.#forSession = -1;
     });
   }
 
@@ -136,21 +131,18 @@ export class SessionAttribution {
    * @param page - the page the session starts on; without one (no browser) nothing is captured
    */
   start(sessionId: number, anonymousId: string, page: Pick<PageContext, 'url' | 'referrer'> | undefined): void {
-    if (!page || typeof page.url !== 'string') return;
+    if (typeof page?.url !== 'string') return;
     const touch = touchOf(page);
-    this.#session = { sessionId, ...touch };
-    this.#storage.set(ATTRIBUTION_KEYS.session, JSON.stringify(this.#session));
-    if (this.#first?.anonymousId !== anonymousId) this.#first = this.#read(ATTRIBUTION_KEYS.firstTouch, isFirst);
-    if (this.#first?.anonymousId !== anonymousId) {
-      this.#first = { anonymousId, timestamp: new Date(sessionId).toISOString(), ...touch };
-      this.#storage.set(ATTRIBUTION_KEYS.firstTouch, JSON.stringify(this.#first));
-    }
+    const previous = this.#read();
+    const firstTouch = previous?.anonymousId === anonymousId ? previous.firstTouch : { timestamp: new Date(sessionId).toISOString(), ...touch };
+    this.#stored = { sessionId, touch, anonymousId, firstTouch };
+    this.#storage.set(ATTRIBUTION_KEY, JSON.stringify(this.#stored));
     this.#forSession = -1;
   }
 
   /**
    * The context of an event: the base fields, the session's `campaign`, `clickIds`,
-   * `referrer` and `landingPage`, and `firstTouch`.
+   * `referrer` and `landingPage`, and the visitor's `firstTouch`.
    *
    * @param sessionId - the event's session
    * @param anonymousId - the event's visitor
@@ -158,42 +150,23 @@ export class SessionAttribution {
    */
   context(sessionId: number, anonymousId: string): Partial<EventContext> {
     if (sessionId === this.#forSession && anonymousId === this.#forVisitor) return this.#context;
-    // The session or the visitor changed under us (a reload, or another tab that started the
-    // session): storage holds what its starter captured.
-    if (this.#session?.sessionId !== sessionId) this.#session = this.#read(ATTRIBUTION_KEYS.session, isSession);
-    if (this.#first?.anonymousId !== anonymousId) this.#first = this.#read(ATTRIBUTION_KEYS.firstTouch, isFirst);
+    let stored = this.#stored;
+    if (stored?.sessionId !== sessionId || stored.anonymousId !== anonymousId) stored = this.#stored = this.#read();
     const ctx: Partial<EventContext> = { ...this.#base };
-    if (this.#session?.sessionId === sessionId) {
-      const { sessionId: _session, ...touch } = this.#session;
-      Object.assign(ctx, touch);
-    }
-    if (this.#first?.anonymousId === anonymousId) {
-      const { anonymousId: _visitor, ...first } = this.#first;
-      ctx.firstTouch = first;
-    }
+    if (stored?.sessionId === sessionId) Object.assign(ctx, stored.touch);
+    if (stored?.anonymousId === anonymousId) ctx.firstTouch = stored.firstTouch;
     this.#forSession = sessionId;
     this.#forVisitor = anonymousId;
     return (this.#context = ctx);
   }
 
-  #read<T>(key: string, valid: (value: Record<string, unknown>) => boolean): T | undefined {
+  /** The stored touches, or undefined when missing or corrupt. */
+  #read(): Stored | undefined {
     try {
-      return parseStored<T>(this.#storage.get(key), valid);
+      const value = JSON.parse(this.#storage.get(ATTRIBUTION_KEY) ?? 'null') as Stored | null;
+      return typeof value?.sessionId === 'number' && typeof value.anonymousId === 'string' && value.touch && value.firstTouch ? value : undefined;
     } catch {
       return undefined;
     }
-  }
-}
-
-const isSession = (v: Record<string, unknown>) => typeof v.sessionId === 'number';
-const isFirst = (v: Record<string, unknown>) => typeof v.anonymousId === 'string' && typeof v.timestamp === 'string';
-
-/** A stored touch that passes `valid`, or undefined (missing or corrupt). */
-function parseStored<T>(text: string | null, valid: (value: Record<string, unknown>) => boolean): T | undefined {
-  try {
-    const value = JSON.parse(text ?? 'null') as unknown;
-    return value && typeof value === 'object' && valid(value as Record<string, unknown>) ? (value as T) : undefined;
-  } catch {
-    return undefined;
   }
 }
