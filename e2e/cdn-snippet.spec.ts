@@ -100,6 +100,8 @@ for (const how of ['blocked by the client', 'missing (404)'] as const) {
        tidemark.ready(function () { window.readyRan = true; });
        window.headers = tidemark.attributionHeaders(); window.anon = tidemark.getAnonymousId();
        window.flushPromise = tidemark.flush() instanceof Promise;
+       for (var i = 0; i < 1500; i++) tidemark.track('Busy', { i: i });
+       window.queued = tidemark.q.length;
        window.appDone = true;`,
     );
     const bundleRequest = page.waitForEvent('requestfailed', { predicate: (r) => r.url().includes(src), timeout: 5_000 }).catch(() => undefined);
@@ -110,9 +112,10 @@ for (const how of ['blocked by the client', 'missing (404)'] as const) {
     await page.waitForTimeout(300);
     const state = await page.evaluate(() => {
       const w = window as unknown as Record<string, unknown>;
-      return { appDone: w.appDone, headers: w.headers, anon: w.anon, flushPromise: w.flushPromise, readyRan: w.readyRan ?? false };
+      return { appDone: w.appDone, headers: w.headers, anon: w.anon, flushPromise: w.flushPromise, readyRan: w.readyRan ?? false, queued: w.queued };
     });
-    expect(state).toEqual({ appDone: true, headers: {}, anon: undefined, flushPromise: true, readyRan: false });
+    // The stub's queue is bounded: a page whose bundle never comes does not grow without end.
+    expect(state).toEqual({ appDone: true, headers: {}, anon: undefined, flushPromise: true, readyRan: false, queued: 1000 });
     expect(watched.pageErrors).toEqual([]);
     expect(site.server.requests).toHaveLength(0);
   });

@@ -13,3 +13,10 @@ export const QUEUED_METHODS = ['init', 'track', 'page', 'identify', 'group', 'al
 
 /** A method name the stub queues. */
 export type QueuedMethod = (typeof QUEUED_METHODS)[number] | 'flush';
+
+/**
+ * Most calls kept before the client exists (by the snippet's stub, and by `window.tidemark`
+ * before `init()`); later ones are dropped, so a page whose bundle is blocked, or that never
+ * calls `init()`, cannot grow its memory without end.
+ */
+export const MAX_QUEUED_CALLS = 1_000;

@@ -5,7 +5,7 @@
 //
 // The bundle's URL is the tag's `data-src`; for the file form it defaults to
 // `tidemark.min.js` beside the snippet. `data-integrity` adds Subresource Integrity.
-import { QUEUED_METHODS, type QueuedCall } from './call-queue.js';
+import { MAX_QUEUED_CALLS, QUEUED_METHODS, type QueuedCall } from './call-queue.js';
 
 type Stub = Record<string, unknown> & { q?: QueuedCall[]; version?: string };
 
@@ -16,7 +16,8 @@ const stub: Stub = (w.tidemark ||= {});
 // Already queued by an earlier copy of the snippet, or the bundle is already running.
 if (!stub.q && !stub.version) {
   const q: QueuedCall[] = (stub.q = []);
-  for (const method of QUEUED_METHODS) stub[method] = (...args: unknown[]) => void q.push([method, args, Date.now()]);
+  // Bounded (as the bundle's own buffer is), so a page whose bundle never arrives cannot grow without end.
+  for (const method of QUEUED_METHODS) stub[method] = (...args: unknown[]) => void (q.length < MAX_QUEUED_CALLS && q.push([method, args, Date.now()]));
   stub.flush = () => new Promise((resolve) => q.push(['flush', [], Date.now(), resolve]));
   // Read before the bundle arrives, these answer "not yet" rather than throw.
   stub.getAnonymousId = () => undefined;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryKeyValue, memoryStore, localLock, type FlushResult } from '@tidemark/core';
 import { manualClock, scriptedTransport } from '@tidemark/core/testing';
-import type { QueuedCall } from './call-queue.js';
+import { MAX_QUEUED_CALLS, type QueuedCall } from './call-queue.js';
 import { createTidemarkGlobal, type TidemarkGlobal } from './tidemark-global.js';
 import { replayClock } from './replay-clock.js';
 
@@ -115,6 +115,21 @@ describe('createTidemarkGlobal', () => {
     api.init(opts);
     await api.flush();
     expect(names(transport.delivered)).toEqual(['session_start', 'kept']);
+  });
+});
+
+describe('the buffer before init()', () => {
+  it('keeps at most MAX_QUEUED_CALLS calls and says so once', async () => {
+    const { transport, opts } = options();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    api = createTidemarkGlobal({});
+    for (let i = 0; i < MAX_QUEUED_CALLS + 50; i++) api.track(`call-${i}`);
+    expect(warn).toHaveBeenCalledTimes(1);
+    api.init({ ...opts, flushAt: 1_000 });
+    await api.flush();
+    const tracked = transport.delivered.filter((e) => e.event?.startsWith('call-'));
+    expect(tracked).toHaveLength(MAX_QUEUED_CALLS);
+    expect(tracked.at(-1)!.event).toBe(`call-${MAX_QUEUED_CALLS - 1}`);
   });
 });
 

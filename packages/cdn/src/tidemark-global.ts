@@ -1,7 +1,7 @@
 import { createTidemark, TidemarkError, VERSION, type Consent, type FlushResult, type Tidemark, type TidemarkEvents } from '@tidemark/core';
 import { httpTransport } from '@tidemark/transport-http';
 import { autoPageViews } from './auto-page.js';
-import type { QueuedCall } from './call-queue.js';
+import { MAX_QUEUED_CALLS, type QueuedCall } from './call-queue.js';
 import type { ScriptTagOptions } from './options.js';
 import { replayClock, type ReplayClock } from './replay-clock.js';
 
@@ -92,7 +92,10 @@ export function createTidemarkGlobal(target: object = {}, defaults: Partial<Scri
     warned.add(key);
     console.warn(`[tidemark] ${message}`, ...(detail === undefined ? [] : [detail]));
   };
-  const later = (method: string, args: unknown[], resolve?: (value: unknown) => void) => void buffer.push([method, args, Date.now(), resolve]);
+  const later = (method: string, args: unknown[], resolve?: (value: unknown) => void) => {
+    if (buffer.length < MAX_QUEUED_CALLS) buffer.push([method, args, Date.now(), resolve]);
+    else warnOnce('buffer', `${MAX_QUEUED_CALLS} calls are waiting for init(); later ones are dropped until it runs`);
+  };
 
   /** Run a call made at `at` on the client, with the clock pinned so its event keeps that time. */
   const replay = ([method, args, at, resolve]: QueuedCall) => {
