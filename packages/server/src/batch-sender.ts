@@ -1,5 +1,7 @@
 import { TidemarkError, type Clock, type TidemarkEvent } from '@tidemark/core';
 import type { PackedBatch } from './batch-pack.js';
+import type { Closer } from './closer.js';
+import type { FetchLike } from './node-http-fetch.js';
 import { retryAfterMs, retryDelay, statusVerdict } from './response-status.js';
 import { sleep, whenAborted } from './sleep.js';
 
@@ -7,12 +9,12 @@ import { sleep, whenAborted } from './sleep.js';
 export interface SenderOptions {
   endpoint: string;
   writeKey: string;
-  fetch: typeof fetch;
+  fetch: FetchLike;
   clock: Clock;
   timeout: number;
   retryLimit: number;
-  /** Aborted when the client closes: in-flight requests and backoff waits end at once. */
-  signal: AbortSignal;
+  /** Closed when the client closes: in-flight requests and backoff waits end at once. */
+  closer: Closer;
 }
 
 /** What became of one batch (and of the halves it was split into). */
@@ -43,7 +45,7 @@ export class BatchSender {
   readonly #o: SenderOptions;
   readonly #headers: Record<string, string>;
 
-  /** @param options - endpoint, key, fetch, clock, limits and the close signal */
+  /** @param options - endpoint, key, fetch, clock, limits and the client's closer */
   constructor(options: SenderOptions) {
     this.#o = options;
     this.#headers = { 'content-type': 'application/json', authorization: `Basic ${btoa(`${options.writeKey}:`)}` };
@@ -63,7 +65,7 @@ export class BatchSender {
 
   async #sendPart(events: TidemarkEvent[], jsons: string[], out: SendOutcome): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      if (this.#o.signal.aborted) {
+      if (this.#o.closer.closed) {
         out.requeue.push(...events);
         return;
       }
@@ -71,7 +73,7 @@ export class BatchSender {
       const verdict = 'error' in answer ? 'retry' : statusVerdict(answer.status, events.length);
       if ('error' in answer || verdict === 'retry') {
         const error = 'error' in answer ? answer.error : new TidemarkError('server', `the collector answered HTTP ${answer.status}; ${events.length} events will be retried`);
-        if (this.#o.signal.aborted) {
+        if (this.#o.closer.closed) {
           out.requeue.push(...events); // closing: close() counts what is left
           return;
         }
@@ -82,7 +84,7 @@ export class BatchSender {
           return;
         }
         out.retries++;
-        const waited = await sleep(this.#o.clock, retryDelay(attempt + 1, 'error' in answer ? undefined : answer.retryAfter), this.#o.signal);
+        const waited = await sleep(this.#o.clock, retryDelay(attempt + 1, 'error' in answer ? undefined : answer.retryAfter), this.#o.closer);
         if (!waited) {
           out.requeue.push(...events);
           return;
@@ -130,11 +132,9 @@ export class BatchSender {
   }
 
   async #post(jsons: string[]): Promise<Answer> {
-    const { clock, signal, timeout, endpoint } = this.#o;
+    const { clock, closer, timeout, endpoint } = this.#o;
     const request = new AbortController();
-    const onClose = (): void => request.abort(new TidemarkError('closed', 'the client closed while a request was in flight'));
-    if (signal.aborted) onClose();
-    else signal.addEventListener('abort', onClose, { once: true });
+    const removeHook = closer.onClose(() => request.abort(new TidemarkError('closed', 'the client closed while a request was in flight')));
     const timer = clock.setTimeout(() => request.abort(new TidemarkError('network', `no answer from ${endpoint} within ${timeout} ms`)), timeout);
     try {
       const body = `{"batch":[${jsons.join(',')}],"sentAt":"${new Date(clock.now()).toISOString()}"}`;
@@ -146,7 +146,7 @@ export class BatchSender {
       return { error: new TidemarkError('network', `request to ${endpoint} failed (${causeText(cause)}); it will be retried`, cause) };
     } finally {
       clock.clearTimeout(timer);
-      signal.removeEventListener('abort', onClose);
+      removeHook();
     }
   }
 
@@ -179,7 +179,9 @@ function printable(text: string): string {
 }
 
 function causeText(cause: unknown): string {
-  const error = cause as { message?: unknown; cause?: { code?: unknown } };
-  const code = typeof error?.cause?.code === 'string' ? `${error.cause.code}: ` : '';
+  // undici puts the system error in `cause`; node:http on the error itself.
+  const error = cause as { message?: unknown; code?: unknown; cause?: { code?: unknown } };
+  const errno = typeof error?.cause?.code === 'string' ? error.cause.code : error?.code;
+  const code = typeof errno === 'string' && !String(error?.message).includes(errno) ? `${errno}: ` : '';
   return printable(`${code}${typeof error?.message === 'string' ? error.message : String(cause)}`);
 }

@@ -50,6 +50,16 @@ describe('the server client on the wire', () => {
     expect(Date.parse(event?.timestamp ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('delivers through the global fetch as well as through the default node:http POST', async () => {
+    const viaFetch = client({ fetch: globalThis.fetch });
+    const viaNode = client();
+    await viaFetch.track({ event: 'Via fetch', properties: { text: 'é€😀' } });
+    await viaNode.track({ event: 'Via node:http', properties: { text: 'é€😀' } });
+    await Promise.all([viaFetch.flush(), viaNode.flush()]);
+    expect(server.stored().map((e) => [e.event, e.properties?.text]).sort()).toEqual([['Via fetch', 'é€😀'], ['Via node:http', 'é€😀']]);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Basic ${Buffer.from('wk_test:').toString('base64')}`, `Basic ${Buffer.from('wk_test:').toString('base64')}`]);
+  });
+
   it('accepts the legacy form, with null for anonymous events', async () => {
     const tm = client();
     await tm.track('user_123', 'signup_completed', { plan: 'pro' });
@@ -131,6 +141,30 @@ describe('the server client on the wire', () => {
     expect(server.stored()).toHaveLength(1000);
     expect(server.requests).toHaveLength(10);
     expect(server.peakConcurrency()).toBe(2);
+  });
+
+  it('runs 16 requests and their backoffs at once without listener-leak warnings', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    server.respond(async (_request, index) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { status: index < 16 ? 503 : 200 };
+    });
+    const clock = new ManualClock();
+    const tm = client({ clock, flushAt: 100, maxConcurrentRequests: 16, maxQueueSize: 2000 });
+    for (let i = 0; i < 1600; i++) void tm.track({ event: 'Load' });
+    const flushed = tm.flush();
+    await server.waitFor(() => server.requests.length === 16);
+    await clock.waitForTimer(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    clock.advance(1_000);
+    await flushed;
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(server.stored()).toHaveLength(1600);
+    expect(server.peakConcurrency()).toBe(16);
+    expect(warnings).toEqual([]);
   });
 
   it('splits requests before 500 KB', async () => {

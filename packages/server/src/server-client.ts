@@ -7,6 +7,7 @@ import {
   aliasFields, groupFields, identifyFields, pageFields, trackFields,
   type AliasOptions, type FieldReader, type GroupOptions, type IdentifyOptions, type PageOptions, type Properties, type TrackOptions,
 } from './call-forms.js';
+import { Closer } from './closer.js';
 import { buildEvent } from './event-builder.js';
 import { EventQueue } from './event-queue.js';
 import { messageIds } from './message-ids.js';
@@ -58,7 +59,7 @@ export class ServerClient {
   readonly #o: ResolvedServerOptions;
   readonly #queue: EventQueue;
   readonly #reporter: Reporter;
-  readonly #abort = new AbortController();
+  readonly #closer = new Closer();
   readonly #sender: BatchSender;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #stats = { delivered: 0, rejected: 0, dropped: 0, invalid: 0, retries: 0, inFlight: 0 };
@@ -77,7 +78,7 @@ export class ServerClient {
     this.#o = resolveServerOptions(options);
     this.#queue = new EventQueue(this.#o.maxQueueSize);
     this.#reporter = new Reporter(this.#o.onError, this.#o.debug ? this.#o.logger : undefined);
-    this.#sender = new BatchSender({ ...this.#o, signal: this.#abort.signal });
+    this.#sender = new BatchSender({ ...this.#o, closer: this.#closer });
     this.#arm();
   }
 
@@ -176,7 +177,7 @@ export class ServerClient {
    */
   async flush(): Promise<void> {
     let remaining = this.#queue.length;
-    while (remaining > 0 && !this.#abort.signal.aborted) {
+    while (remaining > 0 && !this.#closer.closed) {
       if (this.#inFlight.size >= this.#o.maxConcurrentRequests) {
         await Promise.race(this.#inFlight);
         continue;
@@ -210,11 +211,12 @@ export class ServerClient {
   async #close(): Promise<CloseResult> {
     if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
     const before = this.#stats.delivered;
-    const limit = new AbortController();
-    await Promise.race([this.flush(), sleep(this.#o.clock, CLOSE_TIMEOUT_MS, limit.signal)]);
-    limit.abort();
-    this.#abort.abort(); // ends requests and backoff waits still running; their events come back
+    const limit = new Closer();
+    await Promise.race([this.flush(), sleep(this.#o.clock, CLOSE_TIMEOUT_MS, limit)]);
+    limit.close();
+    this.#closer.close(); // ends requests and backoff waits still running; their events come back
     await Promise.all(this.#inFlight);
+    this.#o.closeFetch?.();
     const dropped = this.#queue.clear();
     this.#drop(dropped, 'closed');
     return { delivered: this.#stats.delivered - before, dropped };
@@ -320,7 +322,7 @@ export class ServerClient {
     // of hammering it with the next batch at once.
     else if (outcome.pause) this.#paused = true;
     if (this.#reporter.debug) this.#reporter.log(`sent: ${outcome.delivered} delivered, ${outcome.rejected.length} refused, ${outcome.requeue.length} re-queued`);
-    if (!this.#abort.signal.aborted) this.#pump();
+    if (!this.#closer.closed) this.#pump();
   }
 
   #drop(count: number, reason: DropReason): void {

@@ -1,26 +1,26 @@
 import type { Clock } from '@tidemark/core';
+import type { Closer } from './closer.js';
 
 /**
- * Wait on the injected clock, cut short by an abort (a closing client must not sit out a
+ * Wait on the injected clock, cut short by a close (a closing client must not sit out a
  * 10-second backoff).
  *
  * @param clock - time source
  * @param ms - how long
- * @param signal - ends the wait early when aborted
- * @returns true when the full time passed, false when the signal cut it short
+ * @param closer - ends the wait early when it closes
+ * @returns true when the full time passed, false when the close cut it short
  */
-export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
+export function sleep(clock: Clock, ms: number, closer?: Closer): Promise<boolean> {
+  if (closer?.closed) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clock.clearTimeout(handle);
-      resolve(false);
-    };
     const handle = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      remove?.();
       resolve(true);
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const remove = closer?.onClose(() => {
+      clock.clearTimeout(handle);
+      resolve(false);
+    });
   });
 }
 
@@ -28,7 +28,7 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<b
  * A promise that settles when `signal` aborts, for racing work that may ignore the signal
  * (an injected `fetch` that never looks at it must not hang `close()`).
  *
- * @param signal - the signal to watch
+ * @param signal - the signal to watch (one per request, so one listener each)
  * @returns resolves with the abort reason
  */
 export function whenAborted(signal: AbortSignal): Promise<unknown> {
