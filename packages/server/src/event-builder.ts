@@ -51,6 +51,7 @@ export function buildEvent(type: EventType, input: EventFields, ids: EventStamp)
       break;
     case 'identify':
       if (input.traits !== undefined && input.traits !== null) event.traits = objectOrEmpty(input.traits, 'traits') as JsonObject;
+      if (event.userId === undefined && event.traits === undefined) throw invalid('identify() needs a userId or traits: identify(userId, traits?)');
       break;
     case 'group':
       event.groupId = requiredId(input.groupId, 'groupId', 'group(userId, groupId, traits?)');

@@ -1,5 +1,6 @@
 export { createServerClient } from './create-server-client.js';
-export { ServerClient, CLOSE_TIMEOUT_MS } from './server-client.js';
+export { ServerClient } from './server-client.js';
+export { CLOSE_TIMEOUT_MS } from './delivery.js';
 export type { ClientStats, CloseResult } from './server-client.js';
 export { RequestClient } from './request-client.js';
 export type { ServerClientOptions, Logger, DropInfo, DropReason } from './server-options.js';

@@ -192,6 +192,7 @@ describe('bad input', () => {
       () => (tm.track as (...a: unknown[]) => unknown)(),
       () => tm.group('u1', '' as never),
       () => tm.alias(null as never),
+      () => (tm.identify as (...a: unknown[]) => unknown)(),
     ];
     for (const call of calls) expect(call).not.toThrow();
     await tm.track({ event: 'Survivor' });
@@ -226,6 +227,24 @@ describe('bad input', () => {
     expect(server.stored().map((e) => e.event)).toEqual(['Before', 'After']);
     expect(errors.map((e) => e.code).sort()).toEqual(['event_too_large', 'invalid_event']);
     expect(tm.stats()).toMatchObject({ delivered: 2, rejected: 2 });
+  });
+});
+
+describe('debug logging', () => {
+  it('logs each distinct problem once and never a forged value', async () => {
+    const lines: string[] = [];
+    const logger = { log: (line: string) => lines.push(`log ${line}`), warn: (line: string) => lines.push(`warn ${line}`) };
+    const tm = client({ debug: true, logger });
+    for (let i = 0; i < 5; i++) await tm.track({ event: 'Checkout', anonymousId: 'evil\r\nX-Injected: 1' });
+    for (let i = 0; i < 5; i++) await tm.track({ event: '' });
+    await tm.forRequest({ headers: { 'x-tidemark-anonymous-id': '\u001b[31mred' } }).track('Viewed');
+    await tm.flush();
+    const warnings = lines.filter((l) => l.startsWith('warn'));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('anonymousId was ignored (invalid_characters)');
+    expect(lines.some((l) => l.includes('header x-tidemark-anonymous-id: invalid_characters'))).toBe(true);
+    expect(lines.join('\n')).not.toMatch(/Injected|\u001b|\r/);
+    expect(errors).toHaveLength(10); // onError hears every occurrence
   });
 });
 

@@ -1,21 +1,18 @@
 import { nanoid } from 'nanoid';
-import { TidemarkError, type EventType, type TidemarkEvent, type TimerHandle } from '@tidemark/core';
+import { TidemarkError, type EventType, type TimerHandle } from '@tidemark/core';
 import { NO_SESSION } from './attribution-names.js';
-import { packBatch } from './batch-pack.js';
-import { BatchSender, type SendOutcome } from './batch-sender.js';
 import {
   aliasFields, groupFields, identifyFields, pageFields, trackFields,
   type AliasOptions, type FieldReader, type GroupOptions, type IdentifyOptions, type PageOptions, type Properties, type TrackOptions,
 } from './call-forms.js';
-import { Closer } from './closer.js';
+import { Delivery } from './delivery.js';
 import { buildEvent } from './event-builder.js';
-import { EventQueue } from './event-queue.js';
 import { messageIds } from './message-ids.js';
 import { readAttribution, type AttributionOptions } from './read-attribution.js';
 import { asTidemarkError, Reporter } from './reporter.js';
 import { RequestClient, type EnqueueCall, type RequestDefaults } from './request-client.js';
-import { resolveServerOptions, type DropReason, type ResolvedServerOptions, type ServerClientOptions } from './server-options.js';
-import { sleep } from './sleep.js';
+import type { RequestLike } from './request-shape.js';
+import { resolveServerOptions, type ResolvedServerOptions, type ServerClientOptions } from './server-options.js';
 import { isAnonymousId, validateAnonymousId, validateSessionId } from './validate-id.js';
 
 /** Counters of a client's life, for health checks and tests. */
@@ -44,9 +41,6 @@ export interface CloseResult {
   dropped: number;
 }
 
-/** How long `close()` keeps trying before it drops what is left. */
-export const CLOSE_TIMEOUT_MS = 5_000;
-
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
@@ -57,28 +51,22 @@ const RESOLVED: Promise<void> = Promise.resolve();
  */
 export class ServerClient {
   readonly #o: ResolvedServerOptions;
-  readonly #queue: EventQueue;
   readonly #reporter: Reporter;
-  readonly #closer = new Closer();
-  readonly #sender: BatchSender;
-  readonly #inFlight = new Set<Promise<void>>();
-  readonly #stats = { delivered: 0, rejected: 0, dropped: 0, invalid: 0, retries: 0, inFlight: 0 };
+  readonly #delivery: Delivery;
+  #invalid = 0;
   readonly #enqueueCall: EnqueueCall = (type, read, a, b, c, defaults) => this.#call(type, read, a, b, c, defaults);
   readonly #nextMessageId = messageIds();
   #isoMs = NaN;
   #iso = '';
   #timer: TimerHandle | undefined;
-  #pumpQueued = false;
-  #paused = false;
   #closing: Promise<CloseResult> | undefined;
   #anonymousId: string | undefined;
 
   /** @param options - see {@link ServerClientOptions}; a string is the write key */
   constructor(options: ServerClientOptions | string) {
     this.#o = resolveServerOptions(options);
-    this.#queue = new EventQueue(this.#o.maxQueueSize);
     this.#reporter = new Reporter(this.#o.onError, this.#o.debug ? this.#o.logger : undefined);
-    this.#sender = new BatchSender({ ...this.#o, closer: this.#closer });
+    this.#delivery = new Delivery(this.#o, this.#reporter);
     this.#arm();
   }
 
@@ -160,7 +148,7 @@ export class ServerClient {
    * const tm = client.forRequest(req);
    * await tm.track('Purchase Completed', { amount: 99.99 });
    */
-  forRequest(request: Parameters<typeof readAttribution>[0], options: AttributionOptions & { userId?: string } = {}): RequestClient {
+  forRequest(request: RequestLike, options: AttributionOptions & { userId?: string } = {}): RequestClient {
     const attribution = readAttribution(request, options);
     if (attribution.ignored.length && this.#reporter.debug) {
       const reasons = attribution.ignored.map((i) => `${i.source} ${i.name}: ${i.reason}`).join(', ');
@@ -175,18 +163,8 @@ export class ServerClient {
    *
    * @returns resolves when every event queued at the call has been delivered, refused or re-queued
    */
-  async flush(): Promise<void> {
-    let remaining = this.#queue.length;
-    while (remaining > 0 && !this.#closer.closed) {
-      if (this.#inFlight.size >= this.#o.maxConcurrentRequests) {
-        await Promise.race(this.#inFlight);
-        continue;
-      }
-      const taken = this.#startBatch(remaining);
-      if (taken === 0) break;
-      remaining -= taken;
-    }
-    await Promise.all(this.#inFlight);
+  flush(): Promise<void> {
+    return this.#delivery.flush();
   }
 
   /**
@@ -204,22 +182,14 @@ export class ServerClient {
 
   /** @returns a snapshot of the client's counters */
   stats(): ClientStats {
-    const { delivered, rejected, dropped, invalid, retries, inFlight } = this.#stats;
-    return { queued: this.#queue.length, inFlight, delivered, rejected, dropped, invalid, retries };
+    return { ...this.#delivery.counts(), invalid: this.#invalid };
   }
 
   async #close(): Promise<CloseResult> {
     if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
-    const before = this.#stats.delivered;
-    const limit = new Closer();
-    await Promise.race([this.flush(), sleep(this.#o.clock, CLOSE_TIMEOUT_MS, limit)]);
-    limit.close();
-    this.#closer.close(); // ends requests and backoff waits still running; their events come back
-    await Promise.all(this.#inFlight);
-    this.#o.closeFetch?.();
-    const dropped = this.#queue.clear();
-    this.#drop(dropped, 'closed');
-    return { delivered: this.#stats.delivered - before, dropped };
+    const before = this.#delivery.counts().delivered;
+    const dropped = await this.#delivery.close();
+    return { delivered: this.#delivery.counts().delivered - before, dropped };
   }
 
   #call(type: EventType, read: FieldReader, a: unknown, b: unknown, c: unknown, defaults: RequestDefaults | undefined): Promise<void> {
@@ -236,22 +206,13 @@ export class ServerClient {
         now: this.#isoNow(),
         messageId: this.#nextMessageId(),
       });
-      this.#enqueue(event);
+      this.#delivery.enqueue(event);
+      if (this.#reporter.debug) this.#reporter.log(`queued ${event.type} ${event.event ?? event.name ?? ''} ${event.messageId}`);
     } catch (error) {
-      this.#stats.invalid++;
+      this.#invalid++;
       this.#reporter.report(asTidemarkError(error));
     }
     return RESOLVED;
-  }
-
-  #enqueue(event: TidemarkEvent): void {
-    if (this.#queue.push(event)) this.#drop(1, 'queue_full');
-    if (this.#reporter.debug) this.#reporter.log(`queued ${event.type} ${event.event ?? event.name ?? ''} ${event.messageId}`);
-    if (this.#queue.length >= this.#o.flushAt && !this.#pumpQueued && !this.#paused) {
-      // A microtask, so a burst of calls in one tick packs into full batches.
-      this.#pumpQueued = true;
-      queueMicrotask(this.#pump);
-    }
   }
 
   /** The current time as ISO 8601; calls within one millisecond share the string. */
@@ -284,70 +245,12 @@ export class ServerClient {
     return defaults?.sessionId ?? NO_SESSION;
   }
 
-  readonly #pump = (): void => {
-    this.#pumpQueued = false;
-    while (!this.#paused && this.#inFlight.size < this.#o.maxConcurrentRequests && this.#queue.length >= this.#o.flushAt) {
-      if (this.#startBatch(Infinity) === 0) break;
-    }
-  };
-
-  /** Take one batch off the queue and send it; returns how many events left the queue. */
-  #startBatch(limit: number): number {
-    const { batch, taken } = packBatch(this.#queue, limit, (_event, error) => {
-      this.#stats.rejected++;
-      this.#reporter.report(error, error.code);
-    });
-    if (batch.events.length === 0) return taken;
-    this.#stats.inFlight += batch.events.length;
-    const sending: Promise<void> = this.#sender
-      .send(batch)
-      .catch((error: unknown): SendOutcome => ({ delivered: 0, rejected: [], requeue: batch.events, retries: 0, errors: [asTidemarkError(error)], pause: true }))
-      .then((outcome) => {
-        this.#stats.inFlight -= batch.events.length;
-        this.#inFlight.delete(sending);
-        this.#settle(outcome);
-      });
-    this.#inFlight.add(sending);
-    return taken;
-  }
-
-  #settle(outcome: SendOutcome): void {
-    this.#stats.delivered += outcome.delivered;
-    this.#stats.rejected += outcome.rejected.length;
-    this.#stats.retries += outcome.retries;
-    for (const error of outcome.errors) this.#reporter.report(error, error.code);
-    if (outcome.requeue.length) this.#drop(this.#queue.unshift(outcome.requeue), 'queue_full');
-    if (outcome.delivered > 0) this.#paused = false;
-    // A refused key or a collector that keeps failing: wait for the timer (or flush()) instead
-    // of hammering it with the next batch at once.
-    else if (outcome.pause) this.#paused = true;
-    if (this.#reporter.debug) this.#reporter.log(`sent: ${outcome.delivered} delivered, ${outcome.rejected.length} refused, ${outcome.requeue.length} re-queued`);
-    if (!this.#closer.closed) this.#pump();
-  }
-
-  #drop(count: number, reason: DropReason): void {
-    if (count === 0) return;
-    this.#stats.dropped += count;
-    this.#reporter.warn(
-      reason === 'queue_full'
-        ? `events dropped: more than maxQueueSize (${this.#o.maxQueueSize}) queued; the oldest go first`
-        : `${count} event(s) still undelivered when close() gave up after ${CLOSE_TIMEOUT_MS / 1000} s were dropped`,
-      reason,
-    );
-    try {
-      this.#o.onDrop?.({ reason, count });
-    } catch {
-      // The app's handler failed; the client carries on.
-    }
-  }
-
   /** The flush timer: re-armed after each tick, never keeping a Node process alive (systemClock unrefs). */
   #arm(): void {
     if (this.#o.flushInterval === 0) return;
     this.#timer = this.#o.clock.setTimeout(() => {
       if (this.#closing) return;
-      this.#paused = false;
-      if (this.#queue.length > 0) void this.flush();
+      this.#delivery.tick();
       this.#arm();
     }, this.#o.flushInterval);
   }
