@@ -67,7 +67,7 @@ export class FileStore implements QueueStore {
   readonly #segments = new Map<number, Segment>();
   /** Damaged segment numbers to move to quarantine at the next rewrite. */
   readonly #damaged = new Set<number>();
-  readonly #ready: Promise<void>;
+  #opening: Promise<void> | undefined;
   #active: { n: number; handle: StoreFileHandle } | undefined;
   #nextSegment = 1;
   #nextKey = 1;
@@ -92,7 +92,11 @@ export class FileStore implements QueueStore {
     this.#segmentBytes = options.segmentBytes ?? 1024 * 1024;
     this.#retryMs = options.retryMs ?? 30_000;
     this.#onWarning = options.onWarning ?? (() => {});
-    this.#ready = this.#open();
+  }
+
+  /** Opened on first use, so that making a store never touches the disk by itself. */
+  get #ready(): Promise<void> {
+    return (this.#opening ??= this.#open());
   }
 
   /** `'file'`, or `'memory'` while the disk cannot be written. */
