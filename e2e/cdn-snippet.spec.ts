@@ -121,8 +121,12 @@ for (const how of ['blocked by the client', 'missing (404)'] as const) {
   });
 }
 
-test('docs/script-tag.md shows the snippet exactly as built', () => {
+test('docs/script-tag.md (and the README, where it quotes it) show the snippet exactly as built', () => {
+  const snippet = snippetSource();
+  expect(Buffer.byteLength(snippet)).toBeLessThan(1024);
   const doc = readFileSync(new URL('../docs/script-tag.md', import.meta.url), 'utf8');
-  expect(doc).toContain(snippetSource());
-  expect(Buffer.byteLength(snippetSource())).toBeLessThan(1024);
+  expect(doc, 'paste packages/cdn/dist/snippet.min.js (without its source-map comment) into docs/script-tag.md').toContain(snippet);
+  // Any other copy of the stub (recognised by its opening) must be the current one too.
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  if (readme.includes(snippet.slice(0, 40))) expect(readme, 'update the snippet quoted in README.md').toContain(snippet);
 });
