@@ -54,7 +54,7 @@ const CLOSE_GRACE_MS = 5_000;
 export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
   const opts = resolveOptions(options);
   const { logger } = opts;
-  const store = EventStore.open(opts.dbPath, opts.synchronous);
+  const store = EventStore.open(opts.dbPath, opts.synchronous, (message) => logger.warn('background checkpoints fail; the writer checkpoints instead', { error: message }));
   const stats = createStats();
   const live = new LiveFeed();
   const committer = new GroupCommitter(store, {
@@ -129,7 +129,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      store.close();
+      void store.close();
       clearInterval(pinger);
       const hint = err.code === 'EADDRINUSE' ? ` (port ${opts.port} is in use; pick another with --port or port: 0)` : '';
       reject(new CollectorError('listen', `cannot listen on ${opts.host}:${opts.port}: ${err.message}${hint}`, err));
@@ -159,7 +159,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     clearInterval(pinger);
     server.closeAllConnections();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
-    store.close();
+    await store.close();
     logger.info('stopped', { stored: stats.stored });
   }
 

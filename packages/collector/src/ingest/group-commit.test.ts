@@ -8,8 +8,8 @@ import { GroupCommitter } from './group-commit.js';
 
 let dir: string;
 let store: EventStore;
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,8 +8,8 @@ import type { EventRow } from './row.js';
 
 const dirs: string[] = [];
 const stores: EventStore[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -69,10 +69,10 @@ describe('EventStore', () => {
     expect(store.write([row('x1')], [], 1)).toEqual([true]);
   });
 
-  it('keeps rows after the file is closed and reopened', () => {
+  it('keeps rows after the file is closed and reopened', async () => {
     const { store, dir } = openStore();
     store.write([row('a'), row('b')], [], 1);
-    store.close();
+    await store.close();
     const again = openStore(dir).store;
     expect(again.eventCount).toBe(2);
     expect(again.write([row('a')], [], 1)).toEqual([false]);
@@ -107,6 +107,15 @@ describe('EventStore', () => {
     const user = store.db.prepare('SELECT user_key, user_id, traits, event_count FROM users').get() as Record<string, unknown>;
     expect(user).toMatchObject({ user_key: 'anon-1', user_id: 'u1', event_count: 3 });
     expect(JSON.parse(String(user.traits))).toEqual({ plan: 'pro', name: 'Ada' });
+  });
+
+  it('copies the WAL into the database file from the background checkpointer', async () => {
+    const { store, dir } = openStore();
+    const file = join(dir, 'events.db');
+    const before = statSync(file).size;
+    store.write(Array.from({ length: 500 }, (_, i) => row(`w${i}`, { raw: 'x'.repeat(500) })), [], 1);
+    // The writer no longer checkpoints at 4 MB; only the worker thread moves these pages.
+    await expect.poll(() => statSync(file).size, { timeout: 8_000, interval: 50 }).toBeGreaterThan(before + 250_000);
   });
 
   it('fails to open a file in a missing directory with a storage error naming the path', () => {

@@ -1,5 +1,6 @@
 import type { Db } from './schema.js';
 import { openDatabase } from './schema.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { rollup, type SessionDelta, type UserDelta } from './rollup.js';
 import type { EventRow, SessionTouch } from './row.js';
 
@@ -26,12 +27,14 @@ export class EventStore {
   readonly #upsertSession: Statement;
   readonly #endSession: Statement;
   readonly #upsertUser: Statement;
+  readonly #checkpointer: Checkpointer | null;
   #sessionSeq: number;
   #userSeq: number;
   #events: number;
 
-  private constructor(db: Db) {
+  private constructor(db: Db, checkpointer: Checkpointer | null) {
     this.db = db;
+    this.#checkpointer = checkpointer;
     this.#upsertSession = db.prepare(
       `INSERT INTO sessions (source, session_key, session_id, anonymous_id, user_id, started_ms, ended_ms, event_count, modified_ms, change_seq)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -68,15 +71,19 @@ export class EventStore {
   }
 
   /**
-   * Open the store at a path (see {@link openDatabase}).
+   * Open the store at a path (see {@link openDatabase}), with a background checkpointer for
+   * files.
    *
    * @param path - SQLite file path or `':memory:'`
    * @param synchronous - `'normal'` or `'full'`
+   * @param onWarning - told when background checkpoints fail
    * @returns the store
    * @throws CollectorError `storage` when the file cannot be opened
    */
-  static open(path: string, synchronous: 'normal' | 'full'): EventStore {
-    return new EventStore(openDatabase(path, synchronous));
+  static open(path: string, synchronous: 'normal' | 'full', onWarning: (message: string) => void = () => {}): EventStore {
+    const db = openDatabase(path, synchronous);
+    const checkpointer = path === ':memory:' ? null : startCheckpointer(path, synchronous, 1000, onWarning);
+    return new EventStore(db, checkpointer);
   }
 
   /** Events in the file. */
@@ -147,8 +154,13 @@ export class EventStore {
     this.#upsertUser.run([u.source, u.userKey, u.anonymousId, u.userId, traits, u.firstMs, u.lastMs, u.count, nowMs, ++this.#userSeq]);
   }
 
-  /** Close the file (checkpointing the WAL). Safe to call twice. */
-  close(): void {
+  /**
+   * Stop the checkpointer and close the file (which checkpoints the WAL). Safe to call twice.
+   *
+   * @returns a promise that resolves once the file is closed
+   */
+  async close(): Promise<void> {
+    await this.#checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }

@@ -79,6 +79,13 @@ export function openDatabase(path: string, synchronous: 'normal' | 'full'): Db {
     db.exec(`PRAGMA synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     // A bigger page cache keeps the random-key dedupe index in memory (the default is 2 MB).
     db.exec('PRAGMA cache_size = -32000');
+    // Checkpoints run in a worker thread (see checkpointer.ts), not in the writer: SQLite's
+    // default (every 4 MB of WAL) would make the writer stop for a checkpoint and its fsyncs
+    // every commit or two under load, since each row dirties a page of the random-key index.
+    db.exec(`PRAGMA wal_autocheckpoint = ${path === ':memory:' ? 1000 : 0}`);
+    db.exec('PRAGMA journal_size_limit = 67108864');
+    // The checkpointer's rare TRUNCATE takes the write lock; wait for it instead of failing.
+    db.exec('PRAGMA busy_timeout = 5000');
     db.exec(SCHEMA);
     return db;
   } catch (err) {
