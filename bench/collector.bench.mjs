@@ -93,6 +93,7 @@ async function rawConnection(url) {
   await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   let buffer = '';
   let waiting = null;
+  socket.on('error', (err) => waiting?.reject(err));
   socket.on('data', (chunk) => {
     buffer += chunk;
     const head = buffer.indexOf('\r\n\r\n');
@@ -102,12 +103,11 @@ async function rawConnection(url) {
     const status = Number(buffer.slice(9, 12));
     const body = buffer.slice(head + 4, head + 4 + length);
     buffer = buffer.slice(head + 4 + length);
-    waiting?.({ status, body });
+    waiting?.resolve({ status, body });
   });
   return (request) =>
     new Promise((resolve, reject) => {
-      waiting = resolve;
-      socket.once('error', reject);
+      waiting = { resolve, reject };
       socket.write(request);
     });
 }

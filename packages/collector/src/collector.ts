@@ -14,7 +14,7 @@ import type { RouteDeps } from './routes/deps.js';
 import { statsOf } from './routes/query-routes.js';
 import { createRouter } from './routes/router.js';
 import { serveDashboard } from './dashboard/page.js';
-import { EventStore } from './store/event-store.js';
+import { openStorage } from './store/writer.js';
 import { LiveFeed } from './ws/live-feed.js';
 import { handleUpgrade } from './ws/upgrade.js';
 
@@ -54,10 +54,12 @@ const CLOSE_GRACE_MS = 5_000;
 export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
   const opts = resolveOptions(options);
   const { logger } = opts;
-  const store = EventStore.open(opts.dbPath, opts.synchronous, (message) => logger.warn('background checkpoints fail; the writer checkpoints instead', { error: message }));
+  const { store, writer } = await openStorage(opts.dbPath, opts.synchronous, (message) =>
+    logger.warn('background checkpoints fail; the WAL grows until the collector stops', { error: message }),
+  );
   const stats = createStats();
   const live = new LiveFeed();
-  const committer = new GroupCommitter(store, {
+  const committer = new GroupCommitter(writer, {
     maxRows: opts.maxGroupEvents,
     onCommit(fresh, outcome) {
       stats.stored += outcome.stored;
@@ -129,7 +131,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
 
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      void store.close();
+      void writer.close().then(() => store.close());
       clearInterval(pinger);
       const hint = err.code === 'EADDRINUSE' ? ` (port ${opts.port} is in use; pick another with --port or port: 0)` : '';
       reject(new CollectorError('listen', `cannot listen on ${opts.host}:${opts.port}: ${err.message}${hint}`, err));
@@ -143,7 +145,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   let closed: Promise<void> | null = null;
   async function close(): Promise<void> {
     closing = true;
-    server.close();
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     if (inFlight > 0) {
       await new Promise<void>((resolve) => {
@@ -157,8 +159,13 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     for (const ws of wss.clients) ws.close(1001, 'collector shutting down');
     live.close();
     clearInterval(pinger);
+    // Every answer is written; ending the now idle keep-alive sockets (rather than destroying
+    // them) lets the last answers leave first. Sockets that linger are cut after a second.
+    server.closeIdleConnections();
+    await Promise.race([serverClosed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     server.closeAllConnections();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await writer.close();
     await store.close();
     logger.info('stopped', { stored: stats.stored });
   }

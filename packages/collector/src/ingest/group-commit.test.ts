@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventStore } from '../store/event-store.js';
+import { localWriter, type Writer } from '../store/writer.js';
 import type { EventRow } from '../store/row.js';
 import { GroupCommitter } from './group-commit.js';
 
@@ -13,13 +14,15 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(maxRows: number) {
+function setup(maxRows: number, wrap: (writer: Writer) => Writer = (w) => w) {
   dir = mkdtempSync(join(tmpdir(), 'tidemark-commit-'));
   store = EventStore.open(join(dir, 'events.db'), 'normal');
   const commits: number[] = [];
-  const committer = new GroupCommitter(store, { maxRows, onCommit: (fresh) => commits.push(fresh.length) });
+  const committer = new GroupCommitter(wrap(localWriter(store)), { maxRows, onCommit: (fresh) => commits.push(fresh.length) });
   return { committer, commits };
 }
+
+const stored = () => (store.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
 
 let n = 0;
 const rows = (count: number, prefix = `r${n++}-`): EventRow[] =>
@@ -58,7 +61,7 @@ describe('GroupCommitter', () => {
     const { committer, commits } = setup(50);
     await Promise.all([committer.submit(rows(30), []), committer.submit(rows(30), []), committer.submit(rows(120), []), committer.submit(rows(10), [])]);
     expect(commits).toEqual([30, 30, 120, 10]);
-    expect(store.eventCount).toBe(190);
+    expect(stored()).toBe(190);
   });
 
   it('rejects every request of a failed transaction, stores none of them, and keeps working', async () => {
@@ -67,8 +70,36 @@ describe('GroupCommitter', () => {
     broken[1]!.raw = null as unknown as string;
     const results = await Promise.allSettled([committer.submit(rows(5), []), committer.submit(broken, [])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect(store.eventCount).toBe(0);
+    expect(stored()).toBe(0);
     await expect(committer.submit(rows(3), [])).resolves.toEqual({ stored: 3, duplicates: 0 });
+  });
+
+  it('keeps two transactions at the writer and groups what arrives meanwhile into the next', async () => {
+    // A writer that runs transactions one after the other, like the writer thread, and holds
+    // the first one until the test releases it.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let queue: Promise<unknown> = gate;
+    const { committer, commits } = setup(2000, (writer) => ({
+      write: (rows, touches, nowMs) => {
+        const done = queue.then(() => writer.write(rows, touches, nowMs));
+        queue = done;
+        return done;
+      },
+      close: () => writer.close(),
+    }));
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const all = [committer.submit(rows(5), [])];
+    await turn();
+    all.push(committer.submit(rows(1), []), committer.submit(rows(2), []));
+    await turn();
+    all.push(committer.submit(rows(3), []), committer.submit(rows(4), []));
+    await turn();
+    expect(commits).toEqual([]);
+    expect(committer.pending).toBe(2);
+    release();
+    await Promise.all(all);
+    expect(commits).toEqual([5, 3, 7]);
   });
 
   it('resolves drained() once everything submitted has been committed', async () => {
@@ -76,7 +107,7 @@ describe('GroupCommitter', () => {
     const pending = committer.submit(rows(4), []);
     expect(committer.pending).toBe(1);
     await committer.drained();
-    expect(store.eventCount).toBe(4);
+    expect(stored()).toBe(4);
     await expect(pending).resolves.toEqual({ stored: 4, duplicates: 0 });
   });
 });

@@ -1,5 +1,5 @@
-import type { EventStore } from '../store/event-store.js';
 import type { EventRow, SessionTouch } from '../store/row.js';
+import type { Writer } from '../store/writer.js';
 
 /** What became of the rows of one request. */
 export interface CommitOutcome {
@@ -9,6 +9,9 @@ export interface CommitOutcome {
   duplicates: number;
 }
 
+/** Transactions handed to the writer at once (they are written one after the other, in order). */
+const MAX_WRITES_IN_FLIGHT = 2;
+
 interface Pending {
   rows: EventRow[];
   touches: SessionTouch[];
@@ -17,31 +20,33 @@ interface Pending {
 }
 
 /**
- * Group commit: requests that arrive while the event loop is busy are written together in
- * one transaction on the next turn (`setImmediate`), so a commit's fixed cost is paid once
- * per group instead of once per request. A request's rows are never split across
+ * Group commit: requests that arrive while the event loop is busy, or while the previous
+ * transaction is being written, are written together in one transaction, so a commit's
+ * fixed cost (and the index pages it rewrites) is paid once per group instead of once per
+ * request. A request's rows are never split across
  * transactions; a group closes before it would pass `maxRows` (a bigger request goes alone).
  * Each promise resolves only after its transaction has committed.
  *
  * @example
- * const committer = new GroupCommitter(store, { maxRows: 2000, onCommit: (fresh) => feed.push(fresh) });
+ * const committer = new GroupCommitter(writer, { maxRows: 2000, onCommit: (fresh) => feed.push(fresh) });
  * const { stored, duplicates } = await committer.submit(rows, []);
  */
 export class GroupCommitter {
-  readonly #store: EventStore;
+  readonly #writer: Writer;
   readonly #maxRows: number;
   readonly #onCommit: (fresh: EventRow[], outcome: CommitOutcome) => void;
   #pending: Pending[] = [];
   #scheduled: NodeJS.Immediate | null = null;
+  #writing = 0;
   #idle: Array<() => void> = [];
 
   /**
-   * @param store - where rows go
+   * @param writer - where rows go
    * @param options - `maxRows`: most rows per transaction; `onCommit`: called after each
    *   commit with the rows stored for the first time and the counts
    */
-  constructor(store: EventStore, options: { maxRows: number; onCommit?: (fresh: EventRow[], outcome: CommitOutcome) => void }) {
-    this.#store = store;
+  constructor(writer: Writer, options: { maxRows: number; onCommit?: (fresh: EventRow[], outcome: CommitOutcome) => void }) {
+    this.#writer = writer;
     this.#maxRows = options.maxRows;
     this.#onCommit = options.onCommit ?? (() => {});
   }
@@ -61,7 +66,7 @@ export class GroupCommitter {
     });
   }
 
-  /** Requests waiting for a commit. */
+  /** Requests waiting for a commit (not counting the one being written). */
   get pending(): number {
     return this.#pending.length;
   }
@@ -72,34 +77,41 @@ export class GroupCommitter {
    * @returns a promise that resolves when the queue is empty
    */
   drained(): Promise<void> {
-    if (this.#pending.length === 0) return Promise.resolve();
+    if (this.#pending.length === 0 && this.#writing === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   #flush(): void {
     this.#scheduled = null;
-    const queue = this.#pending;
-    this.#pending = [];
-    let start = 0;
-    while (start < queue.length) {
-      let end = start;
-      let rows = 0;
-      while (end < queue.length && (end === start || rows + queue[end]!.rows.length <= this.#maxRows)) {
-        rows += queue[end]!.rows.length;
-        end += 1;
-      }
-      this.#commit(queue.slice(start, end));
-      start = end;
+    // With two writes in flight the writer always has the next group queued while the
+    // request thread answers the previous one; a third waits and grows with what comes meanwhile.
+    if (this.#writing >= MAX_WRITES_IN_FLIGHT) return;
+    if (this.#pending.length === 0) {
+      if (this.#writing === 0) for (const resolve of this.#idle.splice(0)) resolve();
+      return;
     }
-    if (this.#pending.length === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    let end = 0;
+    let rows = 0;
+    while (end < this.#pending.length && (end === 0 || rows + this.#pending[end]!.rows.length <= this.#maxRows)) {
+      rows += this.#pending[end]!.rows.length;
+      end += 1;
+    }
+    const group = this.#pending.splice(0, end);
+    this.#writing += 1;
+    void this.#commit(group)
+      .catch(() => {}) // #commit settles every request itself; nothing is left to report
+      .finally(() => {
+        this.#writing -= 1;
+        this.#flush();
+      });
   }
 
-  #commit(group: Pending[]): void {
+  async #commit(group: Pending[]): Promise<void> {
     const rows = group.length === 1 ? group[0]!.rows : group.flatMap((p) => p.rows);
     const touches = group.flatMap((p) => p.touches);
     let fresh: boolean[];
     try {
-      fresh = this.#store.write(rows, touches, Date.now());
+      fresh = await this.#writer.write(rows, touches, Date.now());
     } catch (err) {
       for (const p of group) p.reject(err);
       return;

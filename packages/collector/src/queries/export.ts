@@ -1,5 +1,5 @@
 import { HttpError } from '../http/reply.js';
-import type { Db } from '../store/schema.js';
+import { readSnapshot, type Db } from '../store/schema.js';
 import { decodeCursor, encodeCursor, type ExportKind } from './cursor.js';
 
 /** Parameters of the export routes. */
@@ -62,6 +62,10 @@ interface Walk {
 
 /** Read a page ordered by a position column that only grows (rowid, change sequence). */
 function page(db: Db, walk: Walk, q: ExportQuery, columns: string, extra: { sql: string; params: unknown[] }) {
+  return readSnapshot(db, () => pageIn(db, walk, q, columns, extra));
+}
+
+function pageIn(db: Db, walk: Walk, q: ExportQuery, columns: string, extra: { sql: string; params: unknown[] }) {
   const where = [`${walk.position} > ?`];
   const params: unknown[] = [q.position];
   if (q.startMs !== null) {
@@ -82,8 +86,8 @@ function page(db: Db, walk: Walk, q: ExportQuery, columns: string, extra: { sql:
     .all(params) as Array<Record<string, unknown> & { position: number }>;
   let next = rows.length ? Number(rows[rows.length - 1]!.position) : q.position;
   if (rows.length < q.pageSize) {
-    // A short page has read every matching row up to the newest one; rows committed later
-    // get larger positions (one writer, one thread), so the cursor may move to the newest.
+    // A short page has read every matching row of this snapshot; rows committed later get
+    // larger positions (one writer, commits in order), so the cursor may move to the newest.
     const newest = Number((db.prepare(`SELECT max(${walk.position}) AS n FROM ${walk.table}`).get() as { n: number | null }).n ?? 0);
     next = Math.max(next, newest);
   }

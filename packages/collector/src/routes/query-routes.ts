@@ -26,7 +26,7 @@ export function requireReadKey(req: IncomingMessage, deps: RouteDeps): void {
  * @returns `{ stored, duplicates, rejected, heartbeats, refusedRequests, totalEvents, sockets, startedAt }`
  */
 export function statsOf(deps: RouteDeps) {
-  return { ...deps.stats, totalEvents: deps.store.eventCount };
+  return { ...deps.stats, totalEvents: deps.store.eventsAtOpen + deps.stats.stored };
 }
 
 const exporters = { events: exportEvents, sessions: exportSessions, users: exportUsers } as const;

@@ -30,7 +30,8 @@ export class EventStore {
   readonly #checkpointer: Checkpointer | null;
   #sessionSeq: number;
   #userSeq: number;
-  #events: number;
+  /** Events in the file when it was opened (the writer may be another connection). */
+  readonly eventsAtOpen: number;
 
   private constructor(db: Db, checkpointer: Checkpointer | null) {
     this.db = db;
@@ -67,7 +68,7 @@ export class EventStore {
     const max = (sql: string) => Number((db.prepare(sql).get() as { n: number | null }).n ?? 0);
     this.#sessionSeq = max('SELECT max(change_seq) AS n FROM sessions');
     this.#userSeq = max('SELECT max(change_seq) AS n FROM users');
-    this.#events = max('SELECT count(*) AS n FROM events');
+    this.eventsAtOpen = max('SELECT count(*) AS n FROM events');
   }
 
   /**
@@ -77,18 +78,14 @@ export class EventStore {
    * @param path - SQLite file path or `':memory:'`
    * @param synchronous - `'normal'` or `'full'`
    * @param onWarning - told when background checkpoints fail
+   * @param checkpoint - run the background checkpointer (only the connection that writes does)
    * @returns the store
    * @throws CollectorError `storage` when the file cannot be opened
    */
-  static open(path: string, synchronous: 'normal' | 'full', onWarning: (message: string) => void = () => {}): EventStore {
+  static open(path: string, synchronous: 'normal' | 'full', onWarning: (message: string) => void = () => {}, checkpoint = true): EventStore {
     const db = openDatabase(path, synchronous);
-    const checkpointer = path === ':memory:' ? null : startCheckpointer(path, synchronous, 1000, onWarning);
+    const checkpointer = path === ':memory:' || !checkpoint ? null : startCheckpointer(path, synchronous, 1000, onWarning);
     return new EventStore(db, checkpointer);
-  }
-
-  /** Events in the file. */
-  get eventCount(): number {
-    return this.#events;
   }
 
   /**
@@ -110,7 +107,6 @@ export class EventStore {
       for (const session of sessions) this.#writeSession(session, nowMs);
       for (const user of users) this.#writeUser(user, nowMs);
       this.db.exec('COMMIT');
-      this.#events += added.length;
       return fresh;
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');

@@ -102,3 +102,21 @@ export function openDatabase(path: string, synchronous: 'normal' | 'full'): Db {
     );
   }
 }
+
+/**
+ * Run reads on one snapshot. The writer may be another connection (a writer thread), and
+ * each statement outside a transaction sees its own snapshot; reads that must agree (an
+ * export page and the newest position) share one.
+ *
+ * @param db - the connection
+ * @param read - the reads
+ * @returns what `read` returns
+ */
+export function readSnapshot<T>(db: Db, read: () => T): T {
+  db.exec('BEGIN');
+  try {
+    return read();
+  } finally {
+    db.exec('COMMIT');
+  }
+}
