@@ -367,11 +367,18 @@ export class Tidemark {
   #contextFor(sessionId: number, anonymousId: string): EventContext {
     const cached = this.#tickContext;
     if (cached && cached.sessionId === sessionId && cached.anonymousId === anonymousId) return cached;
+    // Only the default provider (the page) is known to hold still within a tick; a custom one
+    // (Electron's per-window context) is asked for every event.
+    if (this.#o.context) return this.#buildContext(sessionId, anonymousId);
     if (!cached) queueMicrotask(() => (this.#tickContext = undefined));
+    return (this.#tickContext = this.#buildContext(sessionId, anonymousId));
+  }
+
+  #buildContext(sessionId: number, anonymousId: string): EventContext {
     const ctx = { ...this.#attribution.context(sessionId, anonymousId), ...this.#context(), sessionId } as EventContext;
     // Remember the visitor without sending it twice: a non-enumerable tag JSON leaves out.
     Object.defineProperty(ctx, 'anonymousId', { value: anonymousId, enumerable: false });
-    return (this.#tickContext = ctx);
+    return ctx;
   }
 
   #prepare(event: TidemarkEvent): TidemarkEvent | undefined {

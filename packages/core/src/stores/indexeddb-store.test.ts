@@ -16,8 +16,12 @@ describe('indexedDbStore (logic, on fake-indexeddb)', () => {
     const name = fresh();
     const tabA = indexedDbStore({ dbName: name });
     const tabB = indexedDbStore({ dbName: name });
+    // Keys order by the millisecond of adding; within one millisecond, writers may interleave.
+    const nextMs = () => new Promise((r) => setTimeout(r, 3));
     await tabA.add([ev(1), ev(2)]);
+    await nextMs();
     await tabB.add([ev(3)]);
+    await nextMs();
     await tabA.add([ev(4)]);
     const entries = await tabA.peek(10);
     expect(entries.map((e) => e.event.event)).toEqual(['e1', 'e2', 'e3', 'e4']);
