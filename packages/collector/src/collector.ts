@@ -71,6 +71,12 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       }
     },
   });
+  const storageErrors = new Set<string>();
+  const onStorageError = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!storageErrors.has(message)) logger.error('a commit failed; the clients will resend', { error: message });
+    storageErrors.add(message);
+  };
   const deps: RouteDeps = {
     options: opts,
     store,
@@ -80,13 +86,9 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     appIds: new KeyRing(opts.appIds),
     limiter: new RateLimiter(opts.rateLimit),
     stats,
+    onStorageError,
   };
-  const storageErrors = new Set<string>();
-  const onStorageError = (err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
-    if (!storageErrors.has(message)) logger.error('a commit failed; the clients will resend', { error: message });
-    storageErrors.add(message);
-  };
+
 
   let closing = false;
   let inFlight = 0;
@@ -126,7 +128,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     }
   }, PING_MS);
   pinger.unref();
-  const upgrades = { wss, deps, live, connections: new Map<string, number>(), closing: () => closing, onStorageError, stats: () => statsOf(deps) };
+  const upgrades = { wss, deps, live, connections: new Map<string, number>(), closing: () => closing, stats: () => statsOf(deps) };
   server.on('upgrade', (req, socket, head) => handleUpgrade(upgrades, req, socket, head));
 
   const port = await new Promise<number>((resolve, reject) => {

@@ -15,4 +15,6 @@ export interface RouteDeps {
   appIds: KeyRing;
   limiter: RateLimiter;
   stats: ReturnType<typeof createStats>;
+  /** Reports a failed commit (logged once per distinct error); the clients resend. */
+  onStorageError: (err: unknown) => void;
 }

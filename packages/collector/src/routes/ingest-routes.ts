@@ -35,6 +35,7 @@ async function commit(deps: RouteDeps, items: Normalized[]): Promise<IngestResul
   try {
     return await deps.ingestor.ingest(items);
   } catch (err) {
+    deps.onStorageError(err);
     throw new HttpError(503, 'storage', `the events could not be stored, retry later (${err instanceof Error ? err.message : String(err)})`, { 'retry-after': '1' });
   }
 }

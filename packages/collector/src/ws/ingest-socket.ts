@@ -21,10 +21,9 @@ const MAX_IN_FLIGHT = 16;
  * @param ws - the accepted socket
  * @param source - the app ID or write key it authenticated with
  * @param address - the client address, for the rate limit
- * @param deps - shared state
- * @param onStorageError - reports a failed commit (the client resends: nothing was acked)
+ * @param deps - shared state (its `onStorageError` hears of failed commits; nothing was acked, the client resends)
  */
-export function serveIngestSocket(ws: WebSocket, source: string, address: string, deps: RouteDeps, onStorageError: (err: unknown) => void): void {
+export function serveIngestSocket(ws: WebSocket, source: string, address: string, deps: RouteDeps): void {
   let inFlight = 0;
   let rateWait: NodeJS.Timeout | null = null;
   const send = (message: unknown) => {
@@ -64,7 +63,7 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
     deps.ingestor.ingest(items).then(
       (result) => send({ reportedIds: result.reportedIds, rejected: result.rejected }),
       (err: unknown) => {
-        onStorageError(err);
+        deps.onStorageError(err);
         send({ error: 'the events could not be stored; resend them later' });
       },
     ).finally(() => {

@@ -17,7 +17,6 @@ export interface UpgradeContext {
   /** Open ingest sockets per address. */
   connections: Map<string, number>;
   closing: () => boolean;
-  onStorageError: (err: unknown) => void;
   /** Current counters, for the dashboard's first message. */
   stats: () => unknown;
 }
@@ -86,6 +85,6 @@ export function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket:
       if (left <= 0) ctx.connections.delete(address);
       else ctx.connections.set(address, left);
     });
-    serveIngestSocket(ws, source, address, deps, ctx.onStorageError);
+    serveIngestSocket(ws, source, address, deps);
   });
 }
