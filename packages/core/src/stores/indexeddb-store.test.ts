@@ -53,6 +53,24 @@ describe('indexedDbStore (logic, on fake-indexeddb)', () => {
     expect(await tabA.count()).toBe(0);
   });
 
+  it("serves its own rows from memory and reads other writers' rows from the database", async () => {
+    const name = fresh();
+    const tabA = indexedDbStore({ dbName: name });
+    const tabB = indexedDbStore({ dbName: name });
+    const mine = ev(1);
+    await tabA.add([mine]);
+    await tabB.add([ev(2)]);
+    const seenByA = await tabA.peek(10);
+    expect(seenByA[0]!.event).toBe(mine); // the very object, not a copy read back
+    expect(seenByA[1]!.event.messageId).toBe('m2');
+    const seenByB = await tabB.peek(10);
+    expect(seenByB[0]!.event).not.toBe(mine);
+    expect(seenByB[0]!.event.messageId).toBe('m1');
+    // B drains A's row; A must not resurrect it from memory.
+    await tabB.remove([seenByB[0]!.key]);
+    expect((await tabA.peek(10)).map((e) => e.event.messageId)).toEqual(['m2']);
+  });
+
   it('removes rows that are not events instead of blocking the queue', async () => {
     const dbName = fresh();
     const store = indexedDbStore({ dbName });

@@ -12,6 +12,9 @@ export interface IndexedDbStoreOptions {
   storeName?: string;
 }
 
+/** Most events a writer remembers having written (about the default `maxQueueSize`). */
+const WRITTEN_CACHE_LIMIT = 10_000;
+
 /**
  * A {@link QueueStore} in IndexedDB through idb-keyval: one key per event, so adding and
  * removing never rewrites the queue (the localStorage-queue failure of older SDKs), and
@@ -27,21 +30,29 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore 
   const { dbName = 'tidemark', storeName = 'queue' } = options;
   const nextKey = queueKeyFactory();
   const use: UseStore = createStore(dbName, storeName);
+  // What this writer added and has not yet seen removed: the drainer is usually the tab that
+  // wrote the events, and reading them back from disk (and parsing, and re-serializing them
+  // for the request) is most of a drain's cost. Other writers' rows are read as usual.
+  const written = new Map<string, TidemarkEvent>();
   return {
     kind: 'indexeddb',
     async add(events) {
       if (!events.length) return;
-      await setMany(events.map((event) => [nextKey(), eventJson(event)]), use);
+      const entries = events.map((event): [string, string] => [nextKey(), eventJson(event)]);
+      await setMany(entries, use);
+      if (written.size < WRITTEN_CACHE_LIMIT) entries.forEach(([key], i) => written.set(key, events[i]!));
     },
     async peek(limit) {
-      // Keys and values in one transaction, so the two lists line up.
-      const [keys, values] = await use('readonly', (store) =>
-        Promise.all([promisifyRequest(store.getAllKeys(null, limit)), promisifyRequest(store.getAll(null, limit))]),
-      );
+      const [keys, values] = await use('readonly', async (store) => {
+        const keys = await promisifyRequest(store.getAllKeys(null, limit));
+        if (keys.every((key) => written.has(key as string))) return [keys, undefined] as const;
+        // Keys and values in one transaction, so the two lists line up.
+        return [keys, await promisifyRequest(store.getAll(null, limit))] as const;
+      });
       const out: QueueEntry[] = [];
       const damaged: IDBValidKey[] = [];
       keys.forEach((key, i) => {
-        const event = parse(values[i]);
+        const event = written.get(key as string) ?? parse(values?.[i]);
         if (event) out.push({ key: String(key), event });
         else damaged.push(key);
       });
@@ -62,12 +73,14 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore 
         else for (const key of sorted) store.delete(key);
         return promisifyRequest(store.transaction);
       });
+      for (const key of sorted) written.delete(key);
     },
     count() {
       return use('readonly', (store) => promisifyRequest(store.count()));
     },
-    clear() {
-      return clear(use);
+    async clear() {
+      await clear(use);
+      written.clear();
     },
   };
 }
