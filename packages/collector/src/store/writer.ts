@@ -92,7 +92,7 @@ export async function threadWriter(path: string, synchronous: 'normal' | 'full',
     for (const w of waiting.values()) w.reject(dead);
     waiting.clear();
   };
-  await new Promise<void>((resolve, reject) => {
+  const started = new Promise<void>((resolve, reject) => {
     worker.on('message', (reply: Reply) => {
       if ('ready' in reply) resolve();
       else if ('failed' in reply) reject(new Error(reply.failed));
@@ -110,6 +110,12 @@ export async function threadWriter(path: string, synchronous: 'normal' | 'full',
     });
     worker.once('exit', (code) => die(new Error(`the writer thread stopped (exit code ${code})`)));
   });
+  try {
+    await started;
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
   const call = (message: Request) =>
     new Promise<boolean[]>((resolve, reject) => {
       if (dead) return reject(dead);
