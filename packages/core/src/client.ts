@@ -1,4 +1,3 @@
-import { nanoid } from 'nanoid';
 import { messageId } from './message-id.js';
 import { SessionAttribution } from './attribution.js';
 import { systemClock, type Clock } from './clock.js';
@@ -15,7 +14,9 @@ import { browserLifecycle, browserStorage, defaultDrainLock } from './platform/b
 import { pageContext, staticContext, type ContextProvider } from './platform/browser-context.js';
 import { writeIdCookie } from './platform/browser-cookie.js';
 import { prepareEvent } from './prepare-event.js';
-import { RESCUE_PREFIX, rescueEvents, takeRescued } from './rescue.js';
+import { takeRescued } from './rescue.js';
+import { applyConsent, CONSENT_KEY, isConsent } from './consent.js';
+import { HidePath } from './hide-path.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
 import { resilientStore } from './stores/resilient-store.js';
@@ -34,9 +35,6 @@ export interface TidemarkEvents {
   [name: string]: unknown;
 }
 
-const CONSENT_KEY = 'tm_consent';
-/** How many of this page's unconfirmed events the page-hide path remembers. */
-const RECENT_LIMIT = 1_000;
 
 /**
  * The Tidemark client. Calls return at once and never throw: each builds an event, which is
@@ -56,12 +54,9 @@ export class Tidemark {
   readonly #durable: QueueStore;
   readonly #storage: KeyValueStorage;
   readonly #clock: Clock;
-  readonly #recent = new Map<string, TidemarkEvent>();
-  readonly #handedOnHide = new Set<string>();
-  readonly #deliveredOnHide = new Set<string>();
+  readonly #hide = new HidePath();
   readonly #warned = new Set<TidemarkErrorCode>();
   readonly #unsubscribe: Array<() => void> = [];
-  readonly #rescueKey = RESCUE_PREFIX + nanoid(10);
   /** Context shared by the events of one tick (rebuilt when the session or visitor changes). */
   #tickContext: EventContext | undefined;
   #consent: Consent;
@@ -77,7 +72,8 @@ export class Tidemark {
     this.#attribution = new SessionAttribution(storage, { ...staticContext(), library: o.library ?? { name: 'tidemark', version: VERSION } });
     this.#context = o.context ?? pageContextProvider;
     this.#identity = new Identity(storage);
-    this.#consent = (storage.get(CONSENT_KEY) as Consent | null) ?? o.consent;
+    const stored = storage.get(CONSENT_KEY);
+    this.#consent = isConsent(stored) ? stored : o.consent;
     this.#durable = resilientStore(
       o.store ? () => o.store! : () => defaultStore(o.writeKey, (err) => this.#report(err)),
       (err) => this.#report(err),
@@ -106,13 +102,13 @@ export class Tidemark {
       flushInterval: o.flushInterval,
       batchSize: 500,
       canSend: () => this.#consent === 'granted' && !this.#closed,
-      deliveredOnHide: this.#deliveredOnHide,
+      deliveredOnHide: this.#hide.deliveredOnHide,
       onDelivered: (messageIds) => {
-        for (const id of messageIds) this.#recent.delete(id), this.#handedOnHide.delete(id);
+        this.#hide.forget(messageIds);
         this.#emitter.emit('delivered', { messageIds });
       },
       onRejected: (rejections) => {
-        for (const r of rejections) this.#recent.delete(r.messageId);
+        this.#hide.forget(rejections.map((r) => r.messageId));
         this.#emitter.emit('drop', { reason: 'rejected', count: rejections.length });
         this.#report(new TidemarkError('rejected', `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}`));
       },
@@ -134,7 +130,19 @@ export class Tidemark {
         this.#flusher.resetBackoff();
         void this.#flusher.flush(false);
       }),
-      this.#lifecycle.onHide(() => this.#onHide()),
+      this.#lifecycle.onHide(() =>
+        this.#hide.hide({
+          queue: this.#queue,
+          storage,
+          transport: o.transport,
+          writeKey: o.writeKey,
+          mayPersist: this.#consent !== 'denied' && this.#queue.store === this.#durable,
+          maySend: this.#consent === 'granted' && !this.#flusher.stopped && this.#lifecycle.isOnline(),
+          inFlight: this.#flusher.inFlight,
+          onDelivered: (messageIds) => this.#emitter.emit('delivered', { messageIds }),
+          report: (err) => this.#report(err),
+        }),
+      ),
     );
     // A session starts with the client (as in Amplitude), and a backlog left by an earlier
     // page or a crash goes out soon after start.
@@ -290,31 +298,15 @@ export class Tidemark {
    * @param consent - the new state
    */
   setConsent(consent: Consent): void {
-    if (consent !== 'pending' && consent !== 'granted' && consent !== 'denied') {
-      this.#report(new TidemarkError('invalid_option', "setConsent() takes 'pending', 'granted' or 'denied'"));
-      return;
-    }
+    if (!isConsent(consent)) return this.#report(new TidemarkError('invalid_option', "setConsent() takes 'pending', 'granted' or 'denied'"));
     const previous = this.#consent;
     this.#consent = consent;
     this.#guard(() => this.#storage.set(CONSENT_KEY, consent));
     if (consent === previous) return;
-    const done = (p: Promise<unknown>) => p.catch((err) => this.#report(new TidemarkError('storage_unavailable', 'Changing consent failed', err)));
-    if (consent === 'granted') {
-      void done(this.#queue.moveTo(this.#durable).then(() => this.#flusher.schedule(0)));
-    } else if (consent === 'pending') {
-      void done(this.#queue.moveTo(memoryStore()));
-    } else {
-      this.#recent.clear();
-      const dropAll = async () => {
-        await this.#queue.settle();
-        const count = await this.#queue.recount();
-        await this.#queue.clear();
-        await this.#durable.clear();
-        await this.#queue.moveTo(memoryStore());
-        if (count) this.#emitter.emit('drop', { reason: 'consent', count });
-      };
-      void done(dropAll());
-    }
+    if (consent === 'denied') this.#hide.clear();
+    void applyConsent(consent, this.#queue, this.#durable, (info) => this.#emitter.emit('drop', info), () => this.#flusher.schedule(0)).catch((err) =>
+      this.#report(new TidemarkError('storage_unavailable', 'Changing consent failed', err)),
+    );
   }
 
   /** Stop collecting: drop and clear queued events; persists (same as `setConsent('denied')`). */
@@ -387,8 +379,7 @@ export class Tidemark {
       this.#emitter.emit('drop', { reason: 'invalid', count: 1 });
       return undefined;
     }
-    this.#recent.set(ready.messageId, ready);
-    if (this.#recent.size > RECENT_LIMIT) this.#recent.delete(this.#recent.keys().next().value!);
+    this.#hide.remember(ready);
     return ready;
   }
 
@@ -400,42 +391,6 @@ export class Tidemark {
       if ((await this.#queue.recount()) > 0) this.#flusher.schedule(0);
     } catch (err) {
       this.#report(new TidemarkError('storage_unavailable', 'Reading the queue at start failed', err));
-    }
-  }
-
-  /**
-   * The page is being hidden or unloaded: rescue what is not yet durable, and
-   * hand this page's unconfirmed events to the transport's unload path (beacon/keepalive).
-   * They stay queued: if the page survives and the answer arrives, the next drain removes
-   * them; if not, the next page resends them and the collector dedupes by `messageId`.
-   */
-  #onHide(): void {
-    if (this.#consent !== 'denied' && this.#queue.store === this.#durable) {
-      try {
-        if (rescueEvents(this.#storage, this.#rescueKey, this.#queue.unpersisted())) {
-          // The page lived on (tab switch, not navigation): once the write lands, the rescue copy is moot.
-          void this.#queue.settle().then(() => this.#storage.remove(this.#rescueKey), () => {});
-        }
-      } catch (err) {
-        this.#report(new TidemarkError('storage_unavailable', 'Rescuing unsaved events on page hide failed', err));
-      }
-    }
-    const transport = this.#o.transport;
-    if (!transport.sendOnHide || this.#consent !== 'granted' || this.#flusher.stopped || !this.#lifecycle.isOnline()) return;
-    const events = [...this.#recent.values()].filter((e) => !this.#handedOnHide.has(e.messageId) && !this.#flusher.inFlight.has(e.messageId));
-    if (!events.length) return;
-    try {
-      const { handed, result } = transport.sendOnHide(events, { writeKey: this.#o.writeKey });
-      for (const id of handed) this.#handedOnHide.add(id);
-      void result.then((r) => {
-        for (const id of r.delivered) {
-          this.#recent.delete(id);
-          this.#deliveredOnHide.add(id);
-        }
-        if (r.delivered.length) this.#emitter.emit('delivered', { messageIds: r.delivered });
-      }, () => {});
-    } catch (err) {
-      this.#report(new TidemarkError('network', 'The page-hide send failed', err));
     }
   }
 

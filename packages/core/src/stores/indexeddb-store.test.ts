@@ -59,6 +59,7 @@ describe('indexedDbStore (logic, on fake-indexeddb)', () => {
     const tabB = indexedDbStore({ dbName: name });
     const mine = ev(1);
     await tabA.add([mine]);
+    await new Promise((r) => setTimeout(r, 3)); // a later millisecond, so B's row sorts after
     await tabB.add([ev(2)]);
     const seenByA = await tabA.peek(10);
     expect(seenByA[0]!.event).toBe(mine); // the very object, not a copy read back

@@ -1,0 +1,86 @@
+import { nanoid } from 'nanoid';
+import { TidemarkError } from './errors.js';
+import type { EventQueue } from './event-queue.js';
+import type { KeyValueStorage } from './key-value.js';
+import { RESCUE_PREFIX, rescueEvents } from './rescue.js';
+import type { SendResult, Transport } from './transport.js';
+import type { TidemarkEvent } from './types.js';
+
+/** How many of this page's unconfirmed events the page-hide path remembers. */
+const RECENT_LIMIT = 1_000;
+
+/** What the page-hide path needs from its client, read at hide time. */
+export interface HideContext {
+  queue: EventQueue;
+  storage: KeyValueStorage;
+  transport: Transport;
+  writeKey: string;
+  /** Events may be kept durably (consent is not denied and the queue is the durable one). */
+  mayPersist: boolean;
+  /** Events may be sent now (consent granted, online, not stopped). */
+  maySend: boolean;
+  /** `messageId`s a drain is sending right now. */
+  inFlight: Set<string>;
+  onDelivered: (messageIds: string[]) => void;
+  report: (error: TidemarkError) => void;
+}
+
+/**
+ * The last moments of a page. On hide it (1) copies events whose IndexedDB write has not
+ * committed into localStorage, synchronously, because a navigating page can die before the
+ * commit, and (2) hands this page's unconfirmed events to the transport's keepalive path,
+ * each at most once. Those events stay queued: if the page lives and the answer arrives,
+ * the next drain removes them unsent (`deliveredOnHide`); if not, the next page resends them
+ * and the collector dedupes by `messageId`.
+ */
+export class HidePath {
+  /** Delivered by keepalive while hidden: the drain removes these without sending. */
+  readonly deliveredOnHide = new Set<string>();
+  readonly #recent = new Map<string, TidemarkEvent>();
+  readonly #handed = new Set<string>();
+  readonly #rescueKey = RESCUE_PREFIX + nanoid(10);
+
+  /** Remember an event this page queued, until it is confirmed. */
+  remember(event: TidemarkEvent): void {
+    this.#recent.set(event.messageId, event);
+    if (this.#recent.size > RECENT_LIMIT) this.#recent.delete(this.#recent.keys().next().value!);
+  }
+
+  /** Forget events that were delivered or rejected. */
+  forget(messageIds: string[]): void {
+    for (const id of messageIds) this.#recent.delete(id), this.#handed.delete(id);
+  }
+
+  /** Forget everything (consent denied). */
+  clear(): void {
+    this.#recent.clear();
+    this.#handed.clear();
+  }
+
+  /** The page is being hidden or unloaded. */
+  hide(c: HideContext): void {
+    if (c.mayPersist) {
+      try {
+        if (rescueEvents(c.storage, this.#rescueKey, c.queue.unpersisted())) {
+          // The page lived on (tab switch, not navigation): once the write lands, the copy is moot.
+          void c.queue.settle().then(() => c.storage.remove(this.#rescueKey), () => {});
+        }
+      } catch (err) {
+        c.report(new TidemarkError('storage_unavailable', 'Rescuing unsaved events on page hide failed', err));
+      }
+    }
+    if (!c.transport.sendOnHide || !c.maySend) return;
+    const events = [...this.#recent.values()].filter((e) => !this.#handed.has(e.messageId) && !c.inFlight.has(e.messageId));
+    if (!events.length) return;
+    try {
+      const { handed, result } = c.transport.sendOnHide(events, { writeKey: c.writeKey });
+      for (const id of handed) this.#handed.add(id);
+      void result.then((r: SendResult) => {
+        for (const id of r.delivered) this.#recent.delete(id), this.deliveredOnHide.add(id);
+        if (r.delivered.length) c.onDelivered(r.delivered);
+      }, () => {});
+    } catch (err) {
+      c.report(new TidemarkError('network', 'The page-hide send failed', err));
+    }
+  }
+}
