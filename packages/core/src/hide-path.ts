@@ -1,4 +1,4 @@
-import { nanoid } from 'nanoid';
+import { messageId } from './message-id.js';
 import { TidemarkError } from './errors.js';
 import type { EventQueue } from './event-queue.js';
 import type { KeyValueStorage } from './key-value.js';
@@ -38,7 +38,7 @@ export class HidePath {
   readonly deliveredOnHide = new Set<string>();
   readonly #recent = new Map<string, TidemarkEvent>();
   readonly #handed = new Set<string>();
-  readonly #rescueKey = RESCUE_PREFIX + nanoid(10);
+  readonly #rescueKey = RESCUE_PREFIX + messageId();
 
   /** Remember an event this page queued, until it is confirmed. */
   remember(event: TidemarkEvent): void {

@@ -1,4 +1,4 @@
-import { nanoid } from 'nanoid';
+import { messageId } from './message-id.js';
 import type { KeyValueStorage } from './key-value.js';
 import { toJsonObject } from './json-safe.js';
 import type { JsonObject } from './types.js';
@@ -64,7 +64,7 @@ export class Identity {
   }
 
   #newAnonymousId(): string {
-    const id = nanoid();
+    const id = messageId();
     this.#storage.set(IDENTITY_KEYS.anonymousId, id);
     return id;
   }
