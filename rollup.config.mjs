@@ -1,7 +1,7 @@
 // One function builds every package: ESM + CJS + .d.ts for each subpath in the package's
 // `exports` map (./dist/X.mjs is built from ./src/X.ts), plus the minified IIFE bundles a
 // package lists under "iife" ({ "dist/out.js": { "input": "src/x.ts", "name": "globalName" } }).
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
@@ -87,6 +87,8 @@ function build(dir) {
 const dirs = readdirSync('packages')
   .map((name) => `packages/${name}`)
   .filter((dir) => existsSync(`${dir}/package.json`) && (!only || only.some((o) => dir.endsWith(o))));
+// Start each package from an empty dist/, so chunks of earlier builds (hash-named) never pile up.
+for (const dir of dirs) rmSync(`${dir}/dist`, { recursive: true, force: true });
 
 /** The e2e harness: a browser bundle of the client pieces that tests drive directly. */
 const harness = existsSync('e2e/harness/harness.ts')

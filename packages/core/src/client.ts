@@ -21,7 +21,7 @@ import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
 import { resilientStore } from './stores/resilient-store.js';
 import { SessionTracker } from './session.js';
-import type { EventContext, EventType, JsonObject, TidemarkEvent } from './types.js';
+import type { EventContext, JsonObject, TidemarkEvent } from './types.js';
 import { VERSION } from './version.js';
 
 /** Events a client emits; listen with `client.on(name, listener)`. */
@@ -121,7 +121,7 @@ export class Tidemark {
       } catch (err) {
         this.#report(new TidemarkError('storage_unavailable', 'Saving the session attribution failed', err));
       }
-      this.#enqueue('track', { event: 'session_start' });
+      this.#enqueue({ type: 'track', event: 'session_start' });
     });
     if (o.cookie) writeIdCookie(this.#identity.anonymousId, o.cookie === true ? {} : o.cookie);
 
@@ -158,7 +158,7 @@ export class Tidemark {
    * @example tidemark.track('Signed Up', { plan: 'pro' })
    */
   track(event: string, properties?: Record<string, unknown>): void {
-    this.#enqueue('track', { event, properties: (properties ?? {}) as JsonObject });
+    this.#enqueue({ type: 'track', event, properties: (properties ?? {}) as JsonObject });
   }
 
   /**
@@ -175,7 +175,7 @@ export class Tidemark {
       }
       const safe = traits === undefined ? undefined : (traits as JsonObject);
       this.#identity.identify(userId, safe);
-      this.#enqueue('identify', { traits: safe ?? {} });
+      this.#enqueue({ type: 'identify', traits: safe ?? {} });
     });
   }
 
@@ -189,9 +189,9 @@ export class Tidemark {
   page(name?: string, properties?: Record<string, unknown>): void {
     this.#tickContext = undefined; // an SPA may have changed the URL in this very tick
     const page = this.#context().page as JsonObject | undefined;
-    const fields: Partial<TidemarkEvent> = { properties: { ...page, ...(properties as JsonObject) } };
+    const fields: Partial<TidemarkEvent> = { type: 'page', properties: { ...page, ...(properties as JsonObject) } };
     if (typeof name === 'string') fields.name = name;
-    this.#enqueue('page', fields);
+    this.#enqueue(fields);
   }
 
   /**
@@ -203,7 +203,7 @@ export class Tidemark {
   group(groupId: string, traits?: Record<string, unknown>): void {
     this.#guard(() => {
       if (typeof groupId !== 'string' || !groupId) throw new TidemarkError('invalid_event', 'group() needs a non-empty string group ID');
-      this.#enqueue('group', { groupId, traits: (traits ?? {}) as JsonObject });
+      this.#enqueue({ type: 'group', groupId, traits: (traits ?? {}) as JsonObject });
     });
   }
 
@@ -218,7 +218,7 @@ export class Tidemark {
       if (typeof newId !== 'string' || !newId) throw new TidemarkError('invalid_event', 'alias() needs a non-empty string new ID');
       const previous = previousId ?? this.#identity.userId ?? this.#identity.anonymousId;
       this.#identity.alias(newId);
-      this.#enqueue('alias', { previousId: previous });
+      this.#enqueue({ type: 'alias', previousId: previous });
     });
   }
 
@@ -329,23 +329,22 @@ export class Tidemark {
     return this.#emitter.on(name, listener);
   }
 
-  /** Build the event of a call and hand it to the queue. The hot path: no I/O, no JSON. */
-  #enqueue(type: EventType, fields: Partial<TidemarkEvent>): void {
+  /**
+   * Complete the event a call started (a fresh literal with `type` and its own fields) and
+   * hand it to the queue. The hot path: fields are set in place, no copies, no I/O, no JSON.
+   */
+  #enqueue(fields: Partial<TidemarkEvent>): void {
     if (this.#closed) return this.#report(new TidemarkError('closed', 'The client is closed; calls after close() are ignored'));
     if (this.#consent === 'denied') return;
     try {
+      const event = fields as TidemarkEvent;
       const sessionId = this.#sessions.touch();
-      const anonymousId = this.#identity.anonymousId;
-      const event = {
-        type,
-        messageId: messageId(),
-        // Formatted to ISO 8601 in the deferred prepare stage: Date formatting is slow.
-        timestamp: this.#clock.now(),
-        anonymousId,
-        ...fields,
-        context: this.#contextFor(sessionId, anonymousId),
-      } as unknown as TidemarkEvent;
+      event.messageId = messageId();
+      // A number until the deferred prepare stage formats it: Date formatting is slow.
+      (event as { timestamp: unknown }).timestamp = this.#clock.now();
+      event.anonymousId = this.#identity.anonymousId;
       if (this.#identity.userId !== undefined) event.userId = this.#identity.userId;
+      event.context = this.#contextFor(sessionId, event.anonymousId);
       this.#queue.push(event);
     } catch (err) {
       this.#report(new TidemarkError('invalid_event', 'Building the event failed', err));
