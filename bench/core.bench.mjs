@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../scripts/chromium.mjs';
+import { openBarePage } from './bare-cdp.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const HARNESS = join(root, 'e2e/harness/dist/harness.js');
@@ -59,30 +60,52 @@ export default async function run() {
     rows.push({ area: 'core', metric: 'track() synchronous, median', value: median(syncUs), unit: 'µs', budget: 2 });
 
     // 2. All main-thread work per event (call, validation, IndexedDB persistence, sending), from
-    //    the DevTools protocol's TaskDuration over the whole window, minus an idle window.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const taskSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-    const idle0 = await taskSeconds();
-    const idleStart = Date.now();
-    await page.waitForTimeout(1000);
-    const idleRate = ((await taskSeconds()) - idle0) / (Date.now() - idleStart);
-    const before = collector.stats().stored;
-    const t0 = await taskSeconds();
-    const w0 = Date.now();
-    await page.evaluate(async (host) => {
-      const tm = TM.createTidemark({ writeKey: 'wk_bench', transport: TM.httpTransport({ host }), store: TM.indexedDbStore({ dbName: 'bench-total' }), flushInterval: 250 });
-      // Bursts of 100 per task, as a busy app would track.
-      for (let b = 0; b < 100; b++) {
-        for (let i = 0; i < 100; i++) tm.track('Item Viewed', { i, b, sku: `sku-${i}` });
-        await new Promise((r) => setTimeout(r, 0));
-      }
-      window.benchClient = tm;
-    }, collector.url);
-    for (let i = 0; i < 400 && collector.stats().stored - before < 10_000; i++) await page.waitForTimeout(25);
-    const delivered = collector.stats().stored - before;
-    const totalUs = (((await taskSeconds()) - t0 - idleRate * (Date.now() - w0)) * 1e6) / 10_000;
-    rows.push({ area: 'core', metric: `main-thread per event in all (${delivered} delivered)`, value: totalUs, unit: 'µs', budget: 20 });
+    //    the DevTools protocol's TaskDuration over the whole window minus an idle window, in a
+    //    page driven over a bare CDP socket (see bare-cdp.mjs for why not Playwright's).
+    const bare = await openBarePage(pages.url);
+    try {
+      const taskSeconds = async () => (await bare.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+      await bare.send('Performance.enable');
+      const idle0 = await taskSeconds();
+      const idleStart = Date.now();
+      await new Promise((r) => setTimeout(r, 1000));
+      const idleRate = ((await taskSeconds()) - idle0) / (Date.now() - idleStart);
+      const before = collector.stats().stored;
+      const t0 = await taskSeconds();
+      const w0 = Date.now();
+      await bare.evaluate(`(async () => {
+        const tm = TM.createTidemark({ writeKey: 'wk_bench', transport: TM.httpTransport({ host: ${JSON.stringify(collector.url)} }), store: TM.indexedDbStore({ dbName: 'bench-total' }), flushInterval: 250 });
+        // Bursts of 100 per task, as a busy app would track.
+        for (let b = 0; b < 100; b++) {
+          for (let i = 0; i < 100; i++) tm.track('Item Viewed', { i, b, sku: 'sku-' + i });
+          await new Promise((r) => setTimeout(r, 0));
+        }
+      })()`);
+      for (let i = 0; i < 400 && collector.stats().stored - before < 10_000; i++) await new Promise((r) => setTimeout(r, 25));
+      const delivered = collector.stats().stored - before;
+      const totalUs = (((await taskSeconds()) - t0 - idleRate * (Date.now() - w0)) * 1e6) / 10_000;
+      rows.push({ area: 'core', metric: `main-thread per event in all (${delivered} delivered)`, value: totalUs, unit: 'µs', budget: 20 });
+
+      // The platform's share, for scale: a bare fetch (GET of the collector's health route) and the
+      // raw IndexedDB put rate of this Chromium, with no SDK code involved.
+      const f0 = await taskSeconds();
+      await bare.evaluate(`(async () => {
+        for (let i = 0; i < 50; i++) await fetch(${JSON.stringify(collector.url)} + '/v1/health').then((r) => r.text());
+      })()`);
+      rows.push({ area: 'core', metric: 'platform: main-thread per bare fetch (no SDK)', value: ((await taskSeconds()) - f0) * 1000 / 50, unit: 'ms' });
+      const rawPuts = await bare.evaluate(`(async () => {
+        const db = await new Promise((res, rej) => { const r = indexedDB.open('bench-raw', 1); r.onupgradeneeded = () => r.result.createObjectStore('s'); r.onsuccess = () => res(r.result); r.onerror = rej; });
+        const value = 'x'.repeat(600);
+        const t0 = performance.now();
+        for (let b = 0; b < 20; b++) {
+          await new Promise((res, rej) => { const tx = db.transaction('s', 'readwrite'); const s = tx.objectStore('s'); for (let i = 0; i < 500; i++) s.put(value, b * 500 + i); tx.oncomplete = res; tx.onerror = rej; });
+        }
+        return 10000 / ((performance.now() - t0) / 1000);
+      })()`);
+      rows.push({ area: 'core', metric: 'platform: raw IndexedDB puts, one key per event (no SDK)', value: rawPuts, unit: 'events/s' });
+    } finally {
+      await bare.close();
+    }
 
     // 3. IndexedDB persistence rate through the client (sending parked on a transport that never answers).
     const persisted = await page.evaluate(async () => {
