@@ -167,7 +167,11 @@ async function runLane(queueDir: string, first: number, step: number, cycles: nu
   }
   // A last child drains what is left.
   const drained = await next.run('drain');
-  expect([...expected].filter((id) => !drained.loaded?.includes(id)), 'events missing at the end').toEqual([]);
+  // As at every restart: an event may have left the files only by being delivered (the last
+  // killed child can deliver the oldest batch and die before reporting its removal).
+  const deliveredIds = new Set(received.map((r) => r.id));
+  const missing = [...expected].filter((id) => !drained.loaded?.includes(id) && !deliveredIds.has(id));
+  expect(missing, 'events missing at the end').toEqual([]);
   return result;
 }
 

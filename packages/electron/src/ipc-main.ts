@@ -1,21 +1,11 @@
-import { TidemarkError } from '@tidemark/core';
+import { TidemarkError, type Tidemark } from '@tidemark/core';
 import type { ElectronIpcMain, IpcInvokeEvent } from './electron-types.js';
 import { IPC_CHANNEL, type IpcMethod, type IpcReply } from './ipc-protocol.js';
 import { validateIpcRequest, type IpcCall } from './ipc-validate.js';
 import { pageOf, type WindowPage } from './window-page.js';
 
-/** The client calls the bridge makes; Tidemark's client fits. */
-export interface IpcTarget {
-  track(event: string, properties?: Record<string, unknown>): void;
-  page(name?: string, properties?: Record<string, unknown>): void;
-  identify(userId?: string | null, traits?: Record<string, unknown>): void;
-  group(groupId: string, traits?: Record<string, unknown>): void;
-  alias(newId: string, previousId?: string): void;
-  reset(): void;
-  flush(): Promise<{ delivered: number; rejected: number; pending: number }>;
-  getAnonymousId(): string;
-  getSessionId(): number;
-}
+/** The client calls the bridge makes: the core client's own methods, so the two cannot drift. */
+export type IpcTarget = Pick<Tidemark, 'track' | 'page' | 'identify' | 'group' | 'alias' | 'reset' | 'flush' | 'getAnonymousId' | 'getSessionId'>;
 
 /** Options of {@link registerIpcBridge}. */
 export interface IpcBridgeOptions {
