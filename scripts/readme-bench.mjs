@@ -23,6 +23,19 @@ export function renderBench(results) {
   return lines.join('\n');
 }
 
+/** The one-line headline of the README: bundle size and track() cost, from the rows. */
+export function renderHeadline(results) {
+  const row = (area, prefix) => results.rows.find((r) => r.area === area && r.metric.startsWith(prefix));
+  const gzip = row('cdn', 'tidemark.min.js (HTTP only), gzip');
+  const sync = row('core', 'track() synchronous');
+  const drain = row('core', 'drain');
+  const parts = [];
+  if (gzip) parts.push(`script-tag bundle ${gzip.value.toFixed(1)} KB gzip`);
+  if (sync) parts.push(`\`track()\` ${sync.value.toFixed(1)} µs`);
+  if (drain) parts.push(`a 10,000-event offline backlog delivered in ${drain.value.toFixed(1)} s`);
+  return parts.length ? `Measured: ${parts.join(', ')} (all figures under [Figures](#figures)).` : '';
+}
+
 /** Replace the marked block of README.md; returns whether it changed. */
 export function updateReadme() {
   const resultsFile = `${root}bench/results.json`;
@@ -32,7 +45,9 @@ export function updateReadme() {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start < 0 || end < start) return false;
-  const next = `${readme.slice(0, start + START.length)}\n${renderBench(JSON.parse(readFileSync(resultsFile, 'utf8')))}\n${readme.slice(end)}`;
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  let next = `${readme.slice(0, start + START.length)}\n${renderBench(results)}\n${readme.slice(end)}`;
+  next = next.replace(/<!-- headline:start -->[\s\S]*?<!-- headline:end -->/, `<!-- headline:start -->${renderHeadline(results)}<!-- headline:end -->`);
   if (next === readme) return false;
   writeFileSync(readmeFile, next);
   return true;
