@@ -1,28 +1,12 @@
 import * as realFs from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { TidemarkError } from '@tidemark/core';
-import { FileStore, type FileStoreOptions } from './file-store.js';
+import { describe, expect, it } from 'vitest';
+import { FileStore } from './file-store.js';
 import type { StoreFs } from './store-fs.js';
 import { testEvent } from './test-support/events.js';
 import { makeReadOnly, makeWritable } from './test-support/read-only-dir.js';
-import { tempDir } from './test-support/temp-dir.js';
+import { useStoreFixture } from './test-support/store-fixture.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function setup() {
-  const { dir, remove } = tempDir();
-  cleanups.push(remove);
-  const warnings: TidemarkError[] = [];
-  const open = (options: Partial<FileStoreOptions> = {}) => {
-    const store = new FileStore({ dir, onWarning: (w) => warnings.push(w), ...options });
-    cleanups.push(() => store.close());
-    return store;
-  };
-  return { dir, open, warnings };
-}
+const setup = useStoreFixture();
 
 /**
  * The real file system on a disk with `space.bytes` left: a write that does not fit goes to
@@ -103,9 +87,9 @@ describe('FileStore when the disk fails', () => {
   });
 
   it('works in memory when the directory refuses writes from the start (permission error)', async () => {
-    const { dir, open, warnings } = setup();
+    const { dir, open, warnings, defer } = setup();
     makeReadOnly(dir);
-    cleanups.push(() => makeWritable(dir));
+    defer(() => makeWritable(dir));
     const store = open();
     await store.add([testEvent('a'), testEvent('b')]);
     await store.remove((await store.peek(1)).map((e) => e.key));
@@ -116,13 +100,13 @@ describe('FileStore when the disk fails', () => {
   });
 
   it('falls back when the directory turns read-only while running', async () => {
-    const { dir, open, warnings } = setup();
+    const { dir, open, warnings, defer } = setup();
     // A 1-byte segment size makes every write start a new file, which the directory refuses.
     const store = open({ segmentBytes: 1, retryMs: 60_000 });
     await store.add([testEvent('before')]);
     expect(warnings).toEqual([]);
     makeReadOnly(dir);
-    cleanups.push(() => makeWritable(dir));
+    defer(() => makeWritable(dir));
     await store.add([testEvent('during-1')]);
     await store.add([testEvent('during-2')]);
     expect(store.kind).toBe('memory');

@@ -2,31 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as realFs from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { TidemarkError } from '@tidemark/core';
-import { FileStore, type FileStoreOptions } from './file-store.js';
+import { describe, expect, it } from 'vitest';
+import { FileStore } from './file-store.js';
 import { addRecord, deleteRecord } from './segment-log.js';
 import type { StoreFs } from './store-fs.js';
 import { testEvent } from './test-support/events.js';
-import { tempDir } from './test-support/temp-dir.js';
+import { useStoreFixture } from './test-support/store-fixture.js';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function setup() {
-  const { dir, remove } = tempDir();
-  cleanups.push(remove);
-  const warnings: TidemarkError[] = [];
-  const open = (options: Partial<FileStoreOptions> = {}) => {
-    const store = new FileStore({ dir, onWarning: (w) => warnings.push(w), ...options });
-    cleanups.push(() => store.close());
-    return store;
-  };
-  const segments = () => readdirSync(dir).filter((f) => f.startsWith('seg-')).sort();
-  return { dir, open, warnings, segments };
-}
+const setup = useStoreFixture();
 
 const ids = async (store: FileStore) => (await store.peek(1e9)).map((e) => e.event.messageId);
 
