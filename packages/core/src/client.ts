@@ -1,5 +1,4 @@
 import { messageId } from './message-id.js';
-import { SessionAttribution } from './attribution.js';
 import { systemClock, type Clock } from './clock.js';
 import { Emitter } from './emitter.js';
 import { TidemarkError, type TidemarkErrorCode } from './errors.js';
@@ -11,7 +10,7 @@ import type { Lifecycle } from './lifecycle.js';
 import { resolveOptions, type Consent, type ResolvedOptions, type TidemarkOptions } from './options.js';
 import { defaultStore } from './platform/default-store.js';
 import { browserLifecycle, browserStorage, defaultDrainLock } from './platform/browser.js';
-import { pageContext, staticContext, type ContextProvider } from './platform/browser-context.js';
+import { EventContextBuilder } from './event-context.js';
 import { writeIdCookie } from './platform/browser-cookie.js';
 import { prepareEvent } from './prepare-event.js';
 import { takeRescued } from './rescue.js';
@@ -21,7 +20,7 @@ import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
 import { resilientStore } from './stores/resilient-store.js';
 import { SessionTracker } from './session.js';
-import type { EventContext, JsonObject, TidemarkEvent } from './types.js';
+import type { JsonObject, TidemarkEvent } from './types.js';
 import { VERSION } from './version.js';
 
 /** Events a client emits; listen with `client.on(name, listener)`. */
@@ -49,16 +48,13 @@ export class Tidemark {
   readonly #queue: EventQueue;
   readonly #flusher: Flusher;
   readonly #lifecycle: Lifecycle;
-  readonly #attribution: SessionAttribution;
-  readonly #context: ContextProvider;
+  readonly #context: EventContextBuilder;
   readonly #durable: QueueStore;
   readonly #storage: KeyValueStorage;
   readonly #clock: Clock;
   readonly #hide = new HidePath();
   readonly #warned = new Set<TidemarkErrorCode>();
   readonly #unsubscribe: Array<() => void> = [];
-  /** Context shared by the events of one tick (rebuilt when the session or visitor changes). */
-  #tickContext: EventContext | undefined;
   #consent: Consent;
   #closed = false;
 
@@ -69,8 +65,7 @@ export class Tidemark {
     const clock = (this.#clock = o.clock ?? systemClock);
     const storage = (this.#storage = o.storage ?? browserStorage());
     this.#lifecycle = o.lifecycle ?? browserLifecycle();
-    this.#attribution = new SessionAttribution(storage, { ...staticContext(), library: o.library ?? { name: 'tidemark', version: VERSION } });
-    this.#context = o.context ?? pageContextProvider;
+    this.#context = new EventContextBuilder(storage, o.library ?? { name: 'tidemark', version: VERSION }, o.context);
     this.#identity = new Identity(storage);
     const stored = storage.get(CONSENT_KEY);
     this.#consent = isConsent(stored) ? stored : o.consent;
@@ -117,7 +112,7 @@ export class Tidemark {
     this.#sessions = new SessionTracker(storage, clock, o.sessionTimeoutMs, (id) => {
       // Attribution is captured once, at session start, from the page the session lands on.
       try {
-        this.#attribution.start(id, this.#identity.anonymousId, this.#context().page);
+        this.#context.attribution.start(id, this.#identity.anonymousId, this.#context.page());
       } catch (err) {
         this.#report(new TidemarkError('storage_unavailable', 'Saving the session attribution failed', err));
       }
@@ -187,8 +182,8 @@ export class Tidemark {
    * @example tidemark.page('Pricing')
    */
   page(name?: string, properties?: Record<string, unknown>): void {
-    this.#tickContext = undefined; // an SPA may have changed the URL in this very tick
-    const page = this.#context().page as JsonObject | undefined;
+    this.#context.invalidate(); // an SPA may have changed the URL in this very tick
+    const page = this.#context.page() as JsonObject | undefined;
     const fields: Partial<TidemarkEvent> = { type: 'page', properties: { ...page, ...(properties as JsonObject) } };
     if (typeof name === 'string') fields.name = name;
     this.#enqueue(fields);
@@ -344,32 +339,11 @@ export class Tidemark {
       (event as { timestamp: unknown }).timestamp = this.#clock.now();
       event.anonymousId = this.#identity.anonymousId;
       if (this.#identity.userId !== undefined) event.userId = this.#identity.userId;
-      event.context = this.#contextFor(sessionId, event.anonymousId);
+      event.context = this.#context.for(sessionId, event.anonymousId);
       this.#queue.push(event);
     } catch (err) {
       this.#report(new TidemarkError('invalid_event', 'Building the event failed', err));
     }
-  }
-
-  /**
-   * The context of an event. Events of one tick share one object, so a burst of calls reads
-   * the page and merges attribution once; a new session, visitor or page view rebuilds it.
-   */
-  #contextFor(sessionId: number, anonymousId: string): EventContext {
-    const cached = this.#tickContext;
-    if (cached && cached.sessionId === sessionId && cached.anonymousId === anonymousId) return cached;
-    // Only the default provider (the page) is known to hold still within a tick; a custom one
-    // (Electron's per-window context) is asked for every event.
-    if (this.#o.context) return this.#buildContext(sessionId, anonymousId);
-    if (!cached) queueMicrotask(() => (this.#tickContext = undefined));
-    return (this.#tickContext = this.#buildContext(sessionId, anonymousId));
-  }
-
-  #buildContext(sessionId: number, anonymousId: string): EventContext {
-    const ctx = { ...this.#attribution.context(sessionId, anonymousId), ...this.#context(), sessionId } as EventContext;
-    // Remember the visitor without sending it twice: a non-enumerable tag JSON leaves out.
-    Object.defineProperty(ctx, 'anonymousId', { value: anonymousId, enumerable: false });
-    return ctx;
   }
 
   #prepare(event: TidemarkEvent): TidemarkEvent | undefined {
@@ -409,11 +383,6 @@ export class Tidemark {
       console.warn(`[tidemark] ${error.message}`);
     }
   }
-}
-
-function pageContextProvider(): Partial<EventContext> {
-  const page = pageContext();
-  return page ? { page } : {};
 }
 
 /**
