@@ -6,11 +6,11 @@ test('offline tracking survives two reloads and arrives once when back online', 
   // Chromium cannot reload a page while emulating offline, so around the reloads the network
   // is up but the collector answers 503 (the page-hide keepalive gets 503 too); the events
   // must wait in IndexedDB through both reloads either way.
+  server.failWith(503); // from the start, so the session_start cannot slip out before going offline
   await page.goto(pageUrl(server));
   await context.setOffline(true);
   await trackMany(page, 'offline-a', 25);
   expect(await page.evaluate(() => navigator.onLine)).toBe(false);
-  server.failWith(503);
   await context.setOffline(false);
   await page.reload();
   await context.setOffline(true);

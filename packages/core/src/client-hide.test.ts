@@ -4,7 +4,7 @@ import { localLock } from './drain-lock.js';
 import { memoryKeyValue } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { QueueStore } from './queue-store.js';
-import { RESCUE_PREFIX } from './rescue.js';
+import { RESCUE_PREFIX, rescueEvents } from './rescue.js';
 import { memoryStore } from './stores/memory-store.js';
 import { manualClock, scriptedTransport } from './testing.js';
 import type { SendResult, TidemarkEvent } from './index.js';
@@ -39,6 +39,25 @@ describe('page hide', () => {
     const names = transport.delivered.map((e) => e.event);
     for (let i = 0; i < 50; i++) expect(names).toContain(`e${i}`);
     expect(storage.keys!().filter((k) => k.startsWith(RESCUE_PREFIX))).toHaveLength(0);
+  });
+
+  it('queues a rescued event only when the dying write did not land', async () => {
+    const storage = memoryKeyValue();
+    const store = memoryStore();
+    // A page queued 'landed' durably, then died with a rescue copy of it and of 'lost'.
+    const first = createTidemark({ writeKey: 'wk', transport: scriptedTransport(), store, storage, clock: manualClock(), lock: localLock(), flushAt: 1000 });
+    first.track('landed');
+    await new Promise((r) => setTimeout(r, 10));
+    const landed = (await store.peek(10)).map((e) => e.event).find((e) => e.event === 'landed')!;
+    rescueEvents(storage, `${RESCUE_PREFIX}dead-page`, [landed, { ...landed, messageId: 'lost-0000000000000000', event: 'lost' }]);
+
+    const transport = scriptedTransport();
+    const next = createTidemark({ writeKey: 'wk', transport, store, storage, clock: manualClock(), lock: localLock() });
+    await new Promise((r) => setTimeout(r, 10));
+    await next.flush();
+    const names = transport.delivered.map((e) => e.event);
+    expect(names.filter((n) => n === 'landed')).toHaveLength(1);
+    expect(names.filter((n) => n === 'lost')).toHaveLength(1);
   });
 
   it('removes the rescue copy when the page lives on and the write lands', async () => {

@@ -360,7 +360,13 @@ export class Tidemark {
   async #recover(): Promise<void> {
     try {
       const rescued = this.#consent === 'denied' ? [] : takeRescued(this.#storage);
-      if (rescued.length) await this.#queue.addPrepared(rescued);
+      if (rescued.length) {
+        // Usually the dying page's write did commit after all: queue only what the store lacks,
+        // so the rescue never sends an event twice. (Rare path: only after a page died mid-write.)
+        const queued = new Set((await this.#queue.store.peek(this.#o.maxQueueSize)).map((e) => e.event.messageId));
+        const missing = rescued.filter((e) => !queued.has(e.messageId));
+        if (missing.length) await this.#queue.addPrepared(missing);
+      }
       if ((await this.#queue.recount()) > 0) this.#flusher.schedule(0);
     } catch (err) {
       this.#report(new TidemarkError('storage_unavailable', 'Reading the queue at start failed', err));
