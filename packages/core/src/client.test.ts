@@ -8,20 +8,7 @@ import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
 import { manualClock, scriptedTransport, type ManualClock } from './testing.js';
 import type { DropInfo } from './event-queue.js';
-
-function setup(extra: Partial<TidemarkOptions> = {}) {
-  const clock = extra.clock as ManualClock | undefined ?? manualClock();
-  const transport = scriptedTransport();
-  const store: QueueStore = extra.store ?? memoryStore();
-  const storage: KeyValueStorage = extra.storage ?? memoryKeyValue();
-  const errors: TidemarkError[] = [];
-  const drops: DropInfo[] = [];
-  const client = createTidemark({ writeKey: 'wk_test', transport, store, storage, clock, lock: localLock(), onError: (e) => errors.push(e), ...extra });
-  client.on('drop', (d) => drops.push(d));
-  return { client, clock, transport, store, storage, errors, drops };
-}
-
-const names = (events: { event?: string; type: string }[]) => events.map((e) => e.event ?? e.type);
+import { names, setup } from './client-fixture.js';
 
 describe('createTidemark', () => {
   it('throws a TidemarkError that says how to fix misuse', () => {

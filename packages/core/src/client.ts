@@ -13,6 +13,8 @@ import { browserLifecycle, browserStorage, defaultDrainLock } from './platform/b
 import { EventContextBuilder } from './event-context.js';
 import { writeIdCookie } from './platform/browser-cookie.js';
 import { prepareEvent } from './prepare-event.js';
+import { toJsonObject, type Unreadable } from './json-safe.js';
+import { checkId, describe, unreadableError } from './validate.js';
 import { takeRescued } from './rescue.js';
 import { applyConsent, CONSENT_KEY, isConsent } from './consent.js';
 import { HidePath } from './hide-path.js';
@@ -20,7 +22,7 @@ import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
 import { resilientStore } from './stores/resilient-store.js';
 import { SessionTracker } from './session.js';
-import type { JsonObject, TidemarkEvent } from './types.js';
+import { LIMITS, type JsonObject, type TidemarkEvent } from './types.js';
 import { VERSION } from './version.js';
 
 /** Events a client emits; listen with `client.on(name, listener)`. */
@@ -85,6 +87,10 @@ export class Tidemark {
       onDrop: (info) => this.#emitter.emit('drop', info),
       onError: (err, events) => {
         this.#report(new TidemarkError('storage_unavailable', `The queue store failed to write ${events.length} events`, err));
+      },
+      onPrepareError: (err) => {
+        this.#emitter.emit('drop', { reason: 'invalid', count: 1 });
+        this.#report(new TidemarkError('invalid_event', 'Preparing an event failed; it was dropped', err));
       },
     });
     this.#flusher = new Flusher({
@@ -165,10 +171,9 @@ export class Tidemark {
    */
   identify(userId?: string | null, traits?: Record<string, unknown>): void {
     this.#guard(() => {
-      if (userId !== undefined && userId !== null && (typeof userId !== 'string' || !userId)) {
-        throw new TidemarkError('invalid_event', 'identify() needs a non-empty string user ID, or null to clear it');
-      }
-      const safe = traits === undefined ? undefined : (traits as JsonObject);
+      if (userId !== undefined && userId !== null) checkId(userId, 'identify() user ID (or null to clear it)');
+      // Made plain before it touches the identity: traits that cannot be stored must not poison later calls.
+      const safe = traits === undefined ? undefined : this.#plain(traits, 'identify() traits');
       this.#identity.identify(userId, safe);
       this.#enqueue({ type: 'identify', traits: safe ?? {} });
     });
@@ -182,11 +187,17 @@ export class Tidemark {
    * @example tidemark.page('Pricing')
    */
   page(name?: string, properties?: Record<string, unknown>): void {
-    this.#context.invalidate(); // an SPA may have changed the URL in this very tick
-    const page = this.#context.page() as JsonObject | undefined;
-    const fields: Partial<TidemarkEvent> = { type: 'page', properties: { ...page, ...(properties as JsonObject) } };
-    if (typeof name === 'string') fields.name = name;
-    this.#enqueue(fields);
+    this.#guard(() => {
+      if (name !== undefined && name !== null && (typeof name !== 'string' || name.length > LIMITS.maxEventNameLength)) {
+        throw new TidemarkError('invalid_event', `page() name must be a string of at most ${LIMITS.maxEventNameLength} characters (got ${describe(name)})`);
+      }
+      this.#context.invalidate(); // an SPA may have changed the URL in this very tick
+      const page = this.#context.page() as JsonObject | undefined;
+      // Made plain before the merge: spreading the caller's object runs its getters and traps.
+      const fields: Partial<TidemarkEvent> = { type: 'page', properties: { ...page, ...this.#plain(properties, 'page() properties') } };
+      if (typeof name === 'string' && name.trim()) fields.name = name;
+      this.#enqueue(fields);
+    });
   }
 
   /**
@@ -197,7 +208,7 @@ export class Tidemark {
    */
   group(groupId: string, traits?: Record<string, unknown>): void {
     this.#guard(() => {
-      if (typeof groupId !== 'string' || !groupId) throw new TidemarkError('invalid_event', 'group() needs a non-empty string group ID');
+      checkId(groupId, 'group() group ID');
       this.#enqueue({ type: 'group', groupId, traits: (traits ?? {}) as JsonObject });
     });
   }
@@ -210,7 +221,8 @@ export class Tidemark {
    */
   alias(newId: string, previousId?: string): void {
     this.#guard(() => {
-      if (typeof newId !== 'string' || !newId) throw new TidemarkError('invalid_event', 'alias() needs a non-empty string new ID');
+      checkId(newId, 'alias() new ID');
+      if (previousId !== undefined) checkId(previousId, 'alias() previous ID');
       const previous = previousId ?? this.#identity.userId ?? this.#identity.anonymousId;
       this.#identity.alias(newId);
       this.#enqueue({ type: 'alias', previousId: previous });
@@ -232,9 +244,15 @@ export class Tidemark {
    * @returns how many events were delivered and rejected, and how many remain
    */
   async flush(): Promise<FlushResult> {
-    if (this.#closed) return { delivered: 0, rejected: 0, pending: this.#queue.approxCount };
-    await this.#queue.settle();
-    return this.#flusher.flush(true);
+    if (!this.#closed) {
+      try {
+        await this.#queue.settle();
+        return await this.#flusher.flush(true);
+      } catch (err) {
+        this.#report(new TidemarkError('storage_unavailable', 'Flushing failed; the events stay queued', err));
+      }
+    }
+    return { delivered: 0, rejected: 0, pending: this.#queue.approxCount };
   }
 
   /**
@@ -293,12 +311,13 @@ export class Tidemark {
    * @param consent - the new state
    */
   setConsent(consent: Consent): void {
-    if (!isConsent(consent)) return this.#report(new TidemarkError('invalid_option', "setConsent() takes 'pending', 'granted' or 'denied'"));
+    if (!isConsent(consent)) return this.#report(new TidemarkError('invalid_option', `setConsent() takes 'pending', 'granted' or 'denied' (got ${describe(consent)})`));
     const previous = this.#consent;
     this.#consent = consent;
     this.#guard(() => this.#storage.set(CONSENT_KEY, consent));
     if (consent === previous) return;
     if (consent === 'denied') this.#hide.clear();
+    // Registers its store change synchronously, so transitions of one tick apply in call order.
     void applyConsent(consent, this.#queue, this.#durable, (info) => this.#emitter.emit('drop', info), () => this.#flusher.schedule(0)).catch((err) =>
       this.#report(new TidemarkError('storage_unavailable', 'Changing consent failed', err)),
     );
@@ -373,11 +392,20 @@ export class Tidemark {
     }
   }
 
+  /** A caller's object as plain JSON, saying once what could not be read. */
+  #plain(value: unknown, what: string): JsonObject {
+    const unreadable: Unreadable = { count: 0 };
+    const out = toJsonObject(value, unreadable);
+    if (unreadable.count) this.#report(unreadableError(what, unreadable.count));
+    return out;
+  }
+
+  /** The boundary of a public method: whatever it throws is reported, never thrown at the app. */
   #guard(run: () => void): void {
     try {
       run();
     } catch (err) {
-      this.#report(err instanceof TidemarkError ? err : new TidemarkError('invalid_event', String(err), err));
+      this.#report(err instanceof TidemarkError ? err : new TidemarkError('invalid_event', 'A call failed; only its event was lost', err));
     }
   }
 

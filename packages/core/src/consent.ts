@@ -15,6 +15,10 @@ export const isConsent = (value: unknown): value is 'pending' | 'granted' | 'den
  * queued events in memory only; `denied` drops everything, durable copies included, and
  * counts it.
  *
+ * The queue's store changes are registered synchronously, in call order, in the queue's
+ * write chain: `optOut(); optIn(); track(x)` in one tick clears what came before the opt-out
+ * and keeps `x`.
+ *
  * @param consent - the new state
  * @param queue - the client's queue
  * @param durable - the client's durable store
@@ -35,11 +39,7 @@ export async function applyConsent(
   } else if (consent === 'pending') {
     await queue.moveTo(memoryStore());
   } else {
-    await queue.settle();
-    const count = await queue.recount();
-    await queue.clear();
-    await durable.clear();
-    await queue.moveTo(memoryStore());
+    const [count] = await Promise.all([queue.clear([durable]), queue.moveTo(memoryStore())]);
     if (count) onDrop({ reason: 'consent', count });
   }
 }

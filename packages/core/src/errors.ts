@@ -3,6 +3,8 @@
  * - `invalid_option`: a set-up option is missing or wrong (thrown at set-up).
  * - `invalid_event`: a call's arguments cannot make an event (reported, event dropped).
  * - `event_too_large`: the serialized event exceeds 32 KB (reported, event dropped).
+ * - `unreadable_value`: part of a call's properties or traits could not be read (a throwing
+ *   getter or Proxy trap) or was not an object; it was left out and the event sent (reported).
  * - `storage_unavailable`: durable storage failed; Tidemark fell back to memory.
  * - `unauthorized`: the collector refused the write key (401/403); sending stopped.
  * - `rejected`: the collector permanently refused an event (400/422).
@@ -15,6 +17,7 @@ export type TidemarkErrorCode =
   | 'invalid_option'
   | 'invalid_event'
   | 'event_too_large'
+  | 'unreadable_value'
   | 'storage_unavailable'
   | 'unauthorized'
   | 'rejected'

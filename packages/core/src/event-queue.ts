@@ -33,13 +33,23 @@ export interface EventQueueOptions {
   onDrop: (info: DropInfo) => void;
   /** Told when the store failed a write (a custom store that is not resilient). */
   onError: (error: unknown, events: TidemarkEvent[]) => void;
+  /** Told when preparing one event threw (a bug or a hostile value); only that event is lost. */
+  onPrepareError: (error: unknown) => void;
 }
+
+/** Events moved per step when the queue changes store. */
+const MOVE_PAGE = 500;
 
 /**
  * The client's side of the durable queue. `push` is the hot path: it only appends to an
  * array. Everything pushed in one tick is prepared and written in one store call (one
  * IndexedDB transaction) from a microtask, so a loop of 1,000 `track()` calls costs one
  * write, not 1,000.
+ *
+ * Store changes (consent moving events between memory and the durable store, clearing on
+ * opt-out) run in the same chain as the writes, in call order: a write queued after a
+ * change lands in the store the change left, and a clear removes only what was queued
+ * before it.
  */
 export class EventQueue {
   #store: QueueStore;
@@ -136,27 +146,62 @@ export class EventQueue {
     this.#approx = Math.max(0, this.#approx - keys.length);
   }
 
-  /** Drop everything, pending writes included. */
-  async clear(): Promise<void> {
+  /**
+   * Drop everything queued so far (this tick's calls included); calls made after this one
+   * are kept.
+   *
+   * @param others - more stores to empty with it (the durable store while the queue is in memory)
+   * @returns how many events were dropped from the queue
+   */
+  clear(others: QueueStore[] = []): Promise<number> {
+    const dropped = this.#pending.length;
     this.#pending = [];
-    await this.#writing;
-    await this.#store.clear();
-    this.#approx = 0;
+    return this.#change(async (store) => {
+      const stored = await store.count();
+      await store.clear();
+      for (const other of others) if (other !== store) await other.clear();
+      this.#approx = 0;
+      return { store, result: dropped + stored };
+    });
   }
 
   /**
-   * Move every queued event to another store (consent granted: memory → durable).
+   * Move every queued event to another store (consent granted: memory → durable), after
+   * the writes queued so far and before any queued later.
    *
    * @param store - the new store
    */
-  async moveTo(store: QueueStore): Promise<void> {
-    await this.settle();
-    const old = this.#store;
-    const entries = await old.peek(Number.MAX_SAFE_INTEGER);
-    await store.add(entries.map((e) => e.event));
-    this.#store = store;
-    await old.clear();
-    await this.recount();
+  moveTo(store: QueueStore): Promise<void> {
+    this.#write();
+    return this.#change(async (old) => {
+      if (old === store) return { store, result: undefined };
+      // Page by page, oldest first: a browser's IndexedDB refuses to read more than 2^32 − 1
+      // rows at once, and a page in hand is all a failure mid-move can leave in both stores.
+      // Bounded by the count at the start, so a store that fails to remove cannot loop forever.
+      for (let left = await old.count(); left > 0; ) {
+        const entries = await old.peek(Math.min(left, MOVE_PAGE));
+        if (!entries.length) break;
+        await store.add(entries.map((e) => e.event));
+        await old.remove(entries.map((e) => e.key));
+        left -= entries.length;
+      }
+      this.#approx = await store.count();
+      return { store, result: undefined };
+    });
+  }
+
+  /** Run a store change in the write chain; the chain goes on whether it succeeds or fails. */
+  #change<T>(run: (store: QueueStore) => Promise<{ store: QueueStore; result: T }>): Promise<T> {
+    const done = this.#writing.then(async () => {
+      const { store, result } = await run(this.#store);
+      this.#store = store;
+      return result;
+    });
+    this.#writing = done.then(
+      () => {},
+      () => {},
+    );
+    return done;
   }
 
   #write(): void {
@@ -166,8 +211,13 @@ export class EventQueue {
     this.#pending = [];
     const ready: TidemarkEvent[] = [];
     for (const event of raw) {
-      const prepared = this.#opts.prepare(event);
-      if (prepared) ready.push(prepared);
+      // One event's failure must never cost its neighbours of the same tick.
+      try {
+        const prepared = this.#opts.prepare(event);
+        if (prepared) ready.push(prepared);
+      } catch (err) {
+        this.#opts.onPrepareError(err);
+      }
     }
     if (!ready.length) return;
     this.#unsaved.add(ready);

@@ -2,6 +2,7 @@ import { messageId } from './message-id.js';
 import type { KeyValueStorage } from './key-value.js';
 import { toJsonObject } from './json-safe.js';
 import type { JsonObject } from './types.js';
+import { isValidId } from './validate.js';
 
 /** Storage keys of the identity. */
 export const IDENTITY_KEYS = { anonymousId: 'tm_aid', userId: 'tm_uid', traits: 'tm_traits' } as const;
@@ -24,12 +25,12 @@ export class Identity {
     this.#storage = storage;
     const stored = storage.get(IDENTITY_KEYS.anonymousId);
     this.anonymousId = stored && ANONYMOUS_ID_PATTERN.test(stored) ? stored : this.#newAnonymousId();
-    this.userId = storage.get(IDENTITY_KEYS.userId) ?? undefined;
+    this.userId = validUserId(storage.get(IDENTITY_KEYS.userId));
     this.traits = parseTraits(storage.get(IDENTITY_KEYS.traits));
     storage.subscribe?.((key, value) => {
       // Another tab identified or reset: follow it, so all tabs report one visitor.
       if (key === IDENTITY_KEYS.anonymousId && value && ANONYMOUS_ID_PATTERN.test(value)) this.anonymousId = value;
-      else if (key === IDENTITY_KEYS.userId) this.userId = value ?? undefined;
+      else if (key === IDENTITY_KEYS.userId) this.userId = validUserId(value);
       else if (key === IDENTITY_KEYS.traits) this.traits = parseTraits(value);
     });
   }
@@ -68,6 +69,11 @@ export class Identity {
     this.#storage.set(IDENTITY_KEYS.anonymousId, id);
     return id;
   }
+}
+
+/** A stored user ID, unless it is one the collector would refuse (written by an older version or a foreign script). */
+function validUserId(value: string | null): string | undefined {
+  return isValidId(value) ? value : undefined;
 }
 
 function parseTraits(text: string | null): JsonObject {

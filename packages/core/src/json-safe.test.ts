@@ -35,6 +35,20 @@ describe('toJsonObject', () => {
     expect(toJsonObject({ p: proxy, ok: 2 })).toEqual({ p: null, ok: 2 });
   });
 
+  it('guards every Proxy trap: getPrototypeOf, revoked proxies, get; and counts what it left out', () => {
+    const unreadable = { count: 0 };
+    const proto = new Proxy({}, { getPrototypeOf() { throw new Error('trap'); } });
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const get = new Proxy({ a: 1 }, { get() { throw new Error('get'); } });
+    expect(toJsonObject({ proto, revoked, list: [revoked, 1], get, ok: true }, unreadable)).toEqual({ proto: null, revoked: null, list: [null, 1], get: null, ok: true });
+    expect(unreadable.count).toBe(4);
+    const top = { count: 0 };
+    expect(toJsonObject(revoked, top)).toEqual({});
+    expect(toJsonObject('text', top)).toEqual({});
+    expect(top.count).toBe(2);
+  });
+
   it('cuts deep nesting', () => {
     let deep: Record<string, unknown> = {};
     const root = deep;

@@ -3,22 +3,39 @@ import type { JsonObject, JsonValue } from './types.js';
 /** Deepest nesting kept; deeper values become the string `'[Depth]'`. */
 const MAX_DEPTH = 20;
 
+/** What {@link toJsonObject} had to leave out because it could not be read. */
+export interface Unreadable {
+  /** Values lost to a throwing getter or Proxy trap, or a top-level value that is not an object. */
+  count: number;
+}
+
 /**
  * Copy a value into plain JSON without ever throwing: Dates become ISO strings, BigInts
  * strings, functions and symbols are dropped, circular references become `'[Circular]'`,
  * non-finite numbers `null`, and `__proto__`/`constructor`/`prototype` keys are skipped so a
  * hostile payload cannot pollute a prototype where the event is later merged.
  *
+ * Every step that can run caller code is guarded: a getter, and every trap of a `Proxy`
+ * (`instanceof` runs `getPrototypeOf`, `Array.isArray` throws on a revoked proxy, key listing
+ * runs `ownKeys`). What cannot be read becomes `null` (inside arrays) or is left out, and is
+ * counted in `unreadable` so the caller can say so once.
+ *
  * @param value - anything the app passed as properties or traits
+ * @param unreadable - counts what had to be left out
  * @returns a JSON-safe object (an empty object for non-objects)
  * @example toJsonObject({ at: new Date(0), n: 10n }) // { at: '1970-01-01T00:00:00.000Z', n: '10' }
  */
-export function toJsonObject(value: unknown): JsonObject {
-  const out = value !== null && typeof value === 'object' ? copy(value, new Set(), 0) : undefined;
-  return out !== null && typeof out === 'object' && !Array.isArray(out) ? out : {};
+export function toJsonObject(value: unknown, unreadable: Unreadable = { count: 0 }): JsonObject {
+  if (value === undefined || value === null) return {};
+  const before = unreadable.count;
+  const out = typeof value === 'object' ? copy(value, new Set(), 0, unreadable) : undefined;
+  if (out !== null && typeof out === 'object' && !Array.isArray(out)) return out;
+  // A string, number or array where an object belongs (an unreadable object was counted already).
+  if (unreadable.count === before) unreadable.count += 1;
+  return {};
 }
 
-function copy(value: unknown, seen: Set<object>, depth: number): JsonValue | undefined {
+function copy(value: unknown, seen: Set<object>, depth: number, unreadable: Unreadable): JsonValue | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -33,32 +50,40 @@ function copy(value: unknown, seen: Set<object>, depth: number): JsonValue | und
       return undefined; // functions, symbols, undefined
   }
   if (value === null) return null;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  // Set membership never runs a trap; everything after this line may.
   if (seen.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Depth]';
   seen.add(value);
   try {
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
     if (Array.isArray(value)) {
-      return value.map((item) => copy(item, seen, depth + 1) ?? null);
+      const items: JsonValue[] = [];
+      for (let i = 0; i < value.length; i++) items.push(copy(read(value, i, unreadable), seen, depth + 1, unreadable) ?? null);
+      return items;
     }
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') return copy(toJSON.call(value), seen, depth + 1);
+    if (typeof toJSON === 'function') return copy(toJSON.call(value), seen, depth + 1, unreadable);
     const out: JsonObject = {};
     for (const key of Object.keys(value)) {
       if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-      let item: unknown;
-      try {
-        item = (value as Record<string, unknown>)[key];
-      } catch {
-        continue; // a throwing getter loses only its own key
-      }
-      const safe = copy(item, seen, depth + 1);
+      const safe = copy(read(value, key, unreadable), seen, depth + 1, unreadable);
       if (safe !== undefined) out[key] = safe;
     }
     return out;
   } catch {
-    return null; // a hostile Proxy; the rest of the event survives
+    unreadable.count += 1;
+    return null; // a hostile Proxy or toJSON; the rest of the event survives
   } finally {
     seen.delete(value);
+  }
+}
+
+/** One member, or `undefined` (counted) when its getter or the Proxy's `get` trap throws. */
+function read(value: object, key: string | number, unreadable: Unreadable): unknown {
+  try {
+    return (value as Record<string | number, unknown>)[key];
+  } catch {
+    unreadable.count += 1;
+    return undefined;
   }
 }

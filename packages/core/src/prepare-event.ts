@@ -1,7 +1,8 @@
 import { TidemarkError } from './errors.js';
 import { eventJson, utf8Length } from './event-json.js';
-import { toJsonObject } from './json-safe.js';
+import { toJsonObject, type Unreadable } from './json-safe.js';
 import { LIMITS, type TidemarkEvent } from './types.js';
+import { describe, unreadableError } from './validate.js';
 
 /** The deferred stages between a call and the queue: validate → make JSON-safe → `beforeSend` → size check. */
 export interface PrepareStages {
@@ -31,8 +32,10 @@ export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): Tidem
       return undefined;
     }
   }
-  if (event.properties !== undefined) event.properties = toJsonObject(event.properties);
-  if (event.traits !== undefined) event.traits = toJsonObject(event.traits);
+  const unreadable: Unreadable = { count: 0 };
+  if (event.properties !== undefined) event.properties = toJsonObject(event.properties, unreadable);
+  if (event.traits !== undefined) event.traits = toJsonObject(event.traits, unreadable);
+  if (unreadable.count) stages.report(unreadableError(`the ${callName(event)} call's data`, unreadable.count));
 
   let out: TidemarkEvent | null = event;
   if (stages.beforeSend) {
@@ -67,7 +70,7 @@ export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): Tidem
   return out;
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  return value === null ? 'null' : typeof value;
+/** `track("Signed Up")`, `page()`…: which call an event came from, for messages. */
+function callName(event: TidemarkEvent): string {
+  return event.type === 'track' ? `track(${JSON.stringify(String(event.event).slice(0, 60))})` : `${event.type}()`;
 }

@@ -109,4 +109,6 @@ export const LIMITS = {
   maxUnloadBytes: 64 * 1024,
   /** Longest event name. */
   maxEventNameLength: 200,
+  /** Longest ID (user, group, previous ID); the collector refuses longer ones. */
+  maxIdLength: 200,
 } as const;

@@ -12,6 +12,12 @@ export interface IndexedDbStoreOptions {
   storeName?: string;
 }
 
+/**
+ * Largest `count` IndexedDB takes: the spec types it `[EnforceRange] unsigned long`, so
+ * Chromium throws a TypeError for more (fake-indexeddb does not).
+ */
+const MAX_COUNT = 2 ** 32 - 1;
+
 /** Most events a writer remembers having written (about the default `maxQueueSize`). */
 const WRITTEN_CACHE_LIMIT = 10_000;
 
@@ -43,6 +49,9 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore 
       if (written.size < WRITTEN_CACHE_LIMIT) entries.forEach(([key], i) => written.set(key, events[i]!));
     },
     async peek(limit) {
+      // A count of 0 would mean "all" to IndexedDB; a fraction or NaN would throw.
+      limit = Math.min(Math.floor(limit), MAX_COUNT);
+      if (!(limit > 0)) return [];
       const [keys, values] = await use('readonly', async (store) => {
         const keys = await promisifyRequest(store.getAllKeys(null, limit));
         if (keys.every((key) => written.has(key as string))) return [keys, undefined] as const;
