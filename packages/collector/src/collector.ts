@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CollectorError } from './errors.js';
 import { KeyRing } from './http/auth.js';
 import { RateLimiter } from './http/rate-limit.js';
-import { HttpError, sendError } from './http/reply.js';
+import { answerClientError, HttpError, sendError } from './http/reply.js';
 import { GroupCommitter } from './ingest/group-commit.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { WIRE_LIMITS } from './ingest/limits.js';
@@ -33,8 +33,6 @@ export interface RunningCollector {
   stats(): CollectorStats;
 }
 
-/** Interval of WebSocket pings; a socket that missed one pong is dropped. */
-const PING_MS = 30_000;
 /** Longest wait for in-flight requests on close before their connections are cut. */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -94,7 +92,10 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   let inFlight = 0;
   let allDone: (() => void) | null = null;
   const router = createRouter(deps, logger, serveDashboard);
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 30_000 }, (req: IncomingMessage, res: ServerResponse) => {
+  // Node checks request timeouts only every `connectionsCheckingInterval` (30 s by default, so
+  // a 30 s limit could take a minute): check every second.
+  const timeouts = { requestTimeout: opts.requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, opts.requestTimeoutMs) };
+  const server = createServer({ keepAliveTimeout: 5_000, ...timeouts }, (req: IncomingMessage, res: ServerResponse) => {
     if (closing) {
       sendError(req, res, new HttpError(503, 'shutting_down', 'the collector is shutting down', { 'retry-after': '1', connection: 'close' }));
       return;
@@ -106,10 +107,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     });
     router(req, res);
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
 
   // A frame may hold a full batch (500 KB) plus framing; more closes the socket with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: WIRE_LIMITS.maxBodyBytes + 16 * 1024 });
@@ -126,7 +124,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
         ws.ping();
       }
     }
-  }, PING_MS);
+  }, opts.pingIntervalMs);
   pinger.unref();
   const upgrades = { wss, deps, live, connections: new Map<string, number>(), closing: () => closing, stats: () => statsOf(deps) };
   server.on('upgrade', (req, socket, head) => handleUpgrade(upgrades, req, socket, head));

@@ -1,3 +1,28 @@
+/** Largest distance from the epoch a JavaScript Date can hold (±100,000,000 days), in ms. */
+export const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Whether a time can be stored and read back: a finite number of ms a `Date` can hold. Every
+ * timestamp is checked on ingest, so no stored value can make a reader throw.
+ *
+ * @param ms - ms since the epoch
+ * @returns true when `new Date(ms).toISOString()` works
+ */
+export function isDateMs(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS;
+}
+
+/**
+ * ISO 8601 text of a stored time, or `null` for one that is not a date (a row written before
+ * timestamps were bounded): readers answer with a null field, never a 500.
+ *
+ * @param ms - ms since the epoch, as read from storage
+ * @returns e.g. `2025-01-18T14:30:00.000Z`, or `null`
+ */
+export function isoOf(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined || !isDateMs(Number(ms)) ? null : new Date(Number(ms)).toISOString();
+}
+
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
 const DAY_MS = 86_400_000;
 
@@ -20,7 +45,7 @@ export function parseIsoTimestamp(text: string): number | null {
   if (!match) return null;
   if (!realDay(Number(match[1]), Number(match[2]), Number(match[3]))) return null;
   const ms = Date.parse(text);
-  return Number.isFinite(ms) ? ms : null;
+  return isDateMs(ms) ? ms : null;
 }
 
 /**

@@ -50,6 +50,16 @@ export interface CollectorOptions {
    * @default 64
    */
   maxConnectionsPerAddress?: number;
+  /**
+   * Interval of WebSocket pings; a socket that did not answer the previous ping is dropped.
+   * @default 30000
+   */
+  pingIntervalMs?: number;
+  /**
+   * Longest a request may take to arrive, headers and body; a slower one is answered 408.
+   * @default 30000
+   */
+  requestTimeoutMs?: number;
   /** Where to report; defaults to warnings and errors on the console. */
   logger?: Logger;
 }
@@ -66,6 +76,8 @@ export interface ResolvedOptions {
   synchronous: 'normal' | 'full';
   maxGroupEvents: number;
   maxConnectionsPerAddress: number;
+  pingIntervalMs: number;
+  requestTimeoutMs: number;
   logger: Logger;
 }
 
@@ -129,6 +141,8 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
     synchronous,
     maxGroupEvents: positiveInt(options.maxGroupEvents, 'maxGroupEvents', 2000),
     maxConnectionsPerAddress: positiveInt(options.maxConnectionsPerAddress, 'maxConnectionsPerAddress', 64),
+    pingIntervalMs: positiveInt(options.pingIntervalMs, 'pingIntervalMs', 30_000),
+    requestTimeoutMs: positiveInt(options.requestTimeoutMs, 'requestTimeoutMs', 30_000),
     logger: options.logger ?? quietLogger(),
   };
 }

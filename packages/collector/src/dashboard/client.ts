@@ -6,7 +6,7 @@
  */
 export function dashboardMain(): void {
   type Row = Record<string, number | string> & { date: string };
-  type Live = { type: string; name: string; anonymousId: string | null; userId: string | null; timestamp: string; properties: unknown };
+  type Live = { type: string; name: string; anonymousId: string | null; userId: string | null; timestamp: string | null; properties: unknown };
   const SVG = 'http://www.w3.org/2000/svg';
   const $ = (id: string) => document.getElementById(id) as HTMLElement;
   const el = (tag: string, text?: string, cls?: string) => {
@@ -110,7 +110,7 @@ export function dashboardMain(): void {
     for (const event of events) {
       const li = el('li');
       const who = event.userId ?? event.anonymousId ?? '';
-      li.append(el('span', new Date(event.timestamp).toLocaleTimeString(), 'time'), el('span', event.name, 'name'), el('span', who, 'who'));
+      li.append(el('span', event.timestamp ? new Date(event.timestamp).toLocaleTimeString() : '', 'time'), el('span', event.name, 'name'), el('span', who, 'who'));
       if (event.properties !== null && event.properties !== undefined) li.append(el('code', JSON.stringify(event.properties).slice(0, 300)));
       list.prepend(li);
     }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /**
  * A request that cannot be served, with the status and the stable code sent back as
@@ -72,4 +73,32 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
   if (unread) req.resume();
   sendJson(res, status, { success: false, status: 'error', code, message }, { ...(known ? err.headers : {}), ...(unread ? { connection: 'close' } : {}) });
   return !known;
+}
+
+/** Answers to requests Node's HTTP parser refused before any handler saw them, by Node's error code. */
+const PARSER_ERRORS: Record<string, [status: number, reason: string, code: string, message: string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request_timeout', 'the request did not arrive within the request timeout; send it again'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request headers are too large'],
+};
+const PARSER_DEFAULT: [number, string, string, string] = [400, 'Bad Request', 'bad_request', 'the request is not valid HTTP/1.1'];
+
+/**
+ * Answer a request refused by Node's HTTP parser (bad framing, headers too large, a body that
+ * did not arrive within the request timeout) with the same JSON error body as every other
+ * refusal, then close: the connection cannot be read further. Nothing is written when an
+ * answer has already begun on the socket.
+ *
+ * @param err - the parser's error (its `code` picks the status)
+ * @param socket - the client's socket
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }): void {
+  if (!socket.writable || (socket.bytesWritten ?? 0) > 0) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] = PARSER_ERRORS[err.code ?? ''] ?? PARSER_DEFAULT;
+  const body = JSON.stringify({ success: false, status: 'error', code, message });
+  const headers = { ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${head}\r\n${body}`);
 }

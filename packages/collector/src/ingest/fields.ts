@@ -1,5 +1,6 @@
 import type { EventFlag, JsonRecord } from '../store/row.js';
 import { WIRE_LIMITS } from './limits.js';
+import { isDateMs } from '../dates.js';
 
 /** Thrown inside the normalizers to reject one event; caught by them, never escapes. */
 export class EventProblem {
@@ -109,7 +110,9 @@ export function serializeEvent(event: unknown): string {
  * @returns the corrected time
  */
 export function correctTime(clientMs: number, receivedMs: number, skewMs: number | null, flags: EventFlag[]): number {
-  const corrected = skewMs === null ? clientMs : clientMs + skewMs;
+  // A `sentAt` far from the truth could shift a valid time out of the range a Date holds.
+  const shifted = skewMs === null ? clientMs : clientMs + skewMs;
+  const corrected = isDateMs(shifted) ? shifted : clientMs;
   if (corrected > receivedMs) {
     flags.push('future_timestamp');
     return receivedMs;

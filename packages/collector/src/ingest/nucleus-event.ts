@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseIsoTimestamp } from '../dates.js';
+import { isDateMs, parseIsoTimestamp } from '../dates.js';
 import type { EventFlag, JsonRecord } from '../store/row.js';
 import { EventProblem, correctTime, idField, nameField, objectField, serializeEvent, sessionIdOf } from './fields.js';
 import { checkJson } from './json-check.js';
@@ -20,9 +20,9 @@ function ackIdOf(event: JsonRecord): string | number | null {
 
 function dateOf(value: unknown, receivedMs: number): number {
   if (value === undefined || value === null) return receivedMs;
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value === 'number' && value >= 0 && isDateMs(value)) return value;
   const parsed = typeof value === 'string' ? parseIsoTimestamp(value) : null;
-  if (parsed === null) throw new EventProblem('date must be epoch milliseconds or an ISO 8601 date-time');
+  if (parsed === null) throw new EventProblem('date must be epoch milliseconds (0 to 8.64e15) or an ISO 8601 date-time');
   return parsed;
 }
 

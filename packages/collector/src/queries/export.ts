@@ -1,3 +1,4 @@
+import { isoOf } from '../dates.js';
 import { HttpError } from '../http/reply.js';
 import { readSnapshot, type Db } from '../store/schema.js';
 import { decodeCursor, encodeCursor, type ExportKind } from './cursor.js';
@@ -52,7 +53,6 @@ export function parseExportQuery(kind: ExportKind, query: URLSearchParams): Expo
   };
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 interface Walk {
   table: string;
@@ -120,9 +120,9 @@ export function exportEvents(db: Db, q: ExportQuery): ExportPage<Record<string, 
     userId: r.user_id,
     sessionId: r.session_id,
     source: r.source,
-    timestamp: iso(r.event_ms as number),
-    clientTimestamp: iso(r.client_ms as number),
-    receivedAt: iso(r.received_ms as number),
+    timestamp: isoOf(r.event_ms as number),
+    clientTimestamp: isoOf(r.client_ms as number),
+    receivedAt: isoOf(r.received_ms as number),
     flags: r.flags ? String(r.flags).split(',') : [],
     event: JSON.parse(String(r.raw)) as unknown,
   }));
@@ -151,8 +151,8 @@ export function exportSessions(db: Db, q: ExportQuery): ExportPage<Record<string
     sessionId: r.session_id,
     anonymousId: r.anonymous_id,
     userId: r.user_id,
-    start: iso(r.started_ms as number),
-    end: iso(r.ended_ms as number),
+    start: isoOf(r.started_ms as number),
+    end: isoOf(r.ended_ms as number),
     duration: Math.round((Number(r.ended_ms) - Number(r.started_ms)) / 1000),
     eventCount: Number(r.event_count),
   }));
@@ -180,9 +180,9 @@ export function exportUsers(db: Db, q: ExportQuery): ExportPage<Record<string, u
     anonymousId: r.anonymous_id,
     userId: r.user_id,
     traits: r.traits ? (JSON.parse(String(r.traits)) as unknown) : {},
-    firstSeen: iso(r.first_seen_ms as number),
-    lastSeen: iso(r.last_seen_ms as number),
-    modifiedAt: iso(r.modified_ms as number),
+    firstSeen: isoOf(r.first_seen_ms as number),
+    lastSeen: isoOf(r.last_seen_ms as number),
+    modifiedAt: isoOf(r.modified_ms as number),
     eventCount: Number(r.event_count),
   }));
   return { items, nextCursor: encodeCursor('users', next) };

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { isoOf } from '../dates.js';
 import type { EventRow } from '../store/row.js';
 
 /** What the dashboard shows of one event. */
@@ -7,7 +8,7 @@ export interface LiveEvent {
   name: string;
   anonymousId: string | null;
   userId: string | null;
-  timestamp: string;
+  timestamp: string | null;
   /** Properties (or traits, Nucleus payload, `/track` metadata) as sent. */
   properties: unknown;
 }
@@ -27,7 +28,7 @@ function liveEventOf(row: EventRow): LiveEvent {
   } catch {
     // raw is always our own JSON.stringify output; nothing to show otherwise
   }
-  return { type: row.type, name: row.name, anonymousId: row.anonymousId, userId: row.userId, timestamp: new Date(row.eventMs).toISOString(), properties };
+  return { type: row.type, name: row.name, anonymousId: row.anonymousId, userId: row.userId, timestamp: isoOf(row.eventMs), properties };
 }
 
 /**

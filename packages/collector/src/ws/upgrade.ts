@@ -9,6 +9,9 @@ import type { LiveFeed } from './live-feed.js';
 /** Close code for a refused key: browsers cannot see the HTTP status of a refused upgrade, so the socket is accepted and closed with it. */
 export const CLOSE_UNAUTHORIZED = 4001;
 
+/** How long a socket closed for a protocol error may take to finish the close handshake. */
+const CLOSE_HANDSHAKE_MS = 1_000;
+
 /** What the upgrade handler needs besides the route state. */
 export interface UpgradeContext {
   wss: WebSocketServer;
@@ -57,7 +60,12 @@ export function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket:
   const { deps, wss } = ctx;
   const accept = (then: (ws: WebSocket) => void) =>
     wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('error', () => ws.terminate()); // protocol errors (bad UTF-8, frame over the limit) end only this socket
+      // handleUpgrade does not emit `connection` by itself: the heartbeat learns of the socket here.
+      wss.emit('connection', ws, req);
+      // A protocol error (bad UTF-8, a frame over the limit) ends only this socket. ws has already
+      // sent the close frame with its code (1007, 1009); cutting the socket now would race that
+      // frame (the client would see 1006), so it is cut only if the close handshake stalls.
+      ws.on('error', () => setTimeout(() => ws.terminate(), CLOSE_HANDSHAKE_MS).unref());
       then(ws);
     });
 
