@@ -46,6 +46,8 @@ declare global {
   interface Window {
     tm: import('@tidemark/core').Tidemark;
     tmErrors: string[];
+    /** Every error the client reported, with its message. */
+    tmReports: Array<{ code: string; message: string }>;
     tmDrops: Array<{ reason: string; count: number }>;
   }
 }

@@ -94,6 +94,17 @@ describe('hostile values', () => {
   });
 });
 
+describe('careless calls', () => {
+  it('methods taken off the client keep working', async () => {
+    const { client, transport } = setup();
+    const { track, identify, flush } = client;
+    expect(() => track('detached')).not.toThrow();
+    identify('user_1');
+    await flush();
+    expect(names(transport.delivered)).toEqual(['session_start', 'detached', 'identify']);
+  });
+});
+
 describe('consent transitions', () => {
   it('optOut(); track(); optIn(); track(good) in one tick keeps the good event and drops the rest (defect 6)', async () => {
     const { client, transport, drops } = setup();

@@ -37,6 +37,9 @@ export interface TidemarkEvents {
 }
 
 
+/** Methods bound to their client at construction. */
+const PUBLIC_METHODS = ['track', 'identify', 'page', 'group', 'alias', 'reset', 'flush', 'close', 'getAnonymousId', 'getUserId', 'getSessionId', 'attributionHeaders', 'getConsent', 'setConsent', 'optOut', 'optIn', 'on'] as const;
+
 /**
  * The Tidemark client. Calls return at once and never throw: each builds an event, which is
  * validated, persisted and sent in the background; problems arrive through `on('error')`.
@@ -149,6 +152,9 @@ export class Tidemark {
     // page or a crash goes out soon after start.
     this.#sessions.touch();
     void this.#recover();
+    // Bound, so a method taken off the client (`const { track } = tidemark`, a callback) still works.
+    const self = this as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of PUBLIC_METHODS) self[name] = self[name]!.bind(this);
   }
 
   /**

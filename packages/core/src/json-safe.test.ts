@@ -49,6 +49,14 @@ describe('toJsonObject', () => {
     expect(top.count).toBe(2);
   });
 
+  it('stays bounded on a graph of shared references (2^40 paths within the depth limit)', () => {
+    let node: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 40; i++) node = { a: node, b: node };
+    const out = JSON.stringify(toJsonObject(node));
+    expect(out).toContain('[Truncated]');
+    expect(out.length).toBeLessThan(400_000);
+  });
+
   it('cuts deep nesting', () => {
     let deep: Record<string, unknown> = {};
     const root = deep;

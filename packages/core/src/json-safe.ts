@@ -3,10 +3,26 @@ import type { JsonObject, JsonValue } from './types.js';
 /** Deepest nesting kept; deeper values become the string `'[Depth]'`. */
 const MAX_DEPTH = 20;
 
+/**
+ * Most values copied from one argument. A graph that shares references (a DOM node, a
+ * framework's state) can have billions of paths within the depth limit; no 32 KB event
+ * needs more than this, and the copy stays bounded in time.
+ */
+const MAX_VALUES = 10_000;
+
 /** What {@link toJsonObject} had to leave out because it could not be read. */
 export interface Unreadable {
   /** Values lost to a throwing getter or Proxy trap, or a top-level value that is not an object. */
   count: number;
+}
+
+/** State of one copy. */
+interface Walk {
+  /** Objects on the current path (a cycle is a path back to one of them). */
+  seen: Set<object>;
+  /** Values still allowed, see {@link MAX_VALUES}. */
+  budget: number;
+  unreadable: Unreadable;
 }
 
 /**
@@ -18,7 +34,8 @@ export interface Unreadable {
  * Every step that can run caller code is guarded: a getter, and every trap of a `Proxy`
  * (`instanceof` runs `getPrototypeOf`, `Array.isArray` throws on a revoked proxy, key listing
  * runs `ownKeys`). What cannot be read becomes `null` (inside arrays) or is left out, and is
- * counted in `unreadable` so the caller can say so once.
+ * counted in `unreadable` so the caller can say so once. At most 10,000 values are copied;
+ * the rest become `'[Truncated]'`.
  *
  * @param value - anything the app passed as properties or traits
  * @param unreadable - counts what had to be left out
@@ -28,14 +45,15 @@ export interface Unreadable {
 export function toJsonObject(value: unknown, unreadable: Unreadable = { count: 0 }): JsonObject {
   if (value === undefined || value === null) return {};
   const before = unreadable.count;
-  const out = typeof value === 'object' ? copy(value, new Set(), 0, unreadable) : undefined;
+  const out = typeof value === 'object' ? copy(value, { seen: new Set(), budget: MAX_VALUES, unreadable }, 0) : undefined;
   if (out !== null && typeof out === 'object' && !Array.isArray(out)) return out;
   // A string, number or array where an object belongs (an unreadable object was counted already).
   if (unreadable.count === before) unreadable.count += 1;
   return {};
 }
 
-function copy(value: unknown, seen: Set<object>, depth: number, unreadable: Unreadable): JsonValue | undefined {
+function copy(value: unknown, walk: Walk, depth: number): JsonValue | undefined {
+  if (--walk.budget < 0) return '[Truncated]';
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -50,6 +68,7 @@ function copy(value: unknown, seen: Set<object>, depth: number, unreadable: Unre
       return undefined; // functions, symbols, undefined
   }
   if (value === null) return null;
+  const { seen, unreadable } = walk;
   // Set membership never runs a trap; everything after this line may.
   if (seen.has(value)) return '[Circular]';
   if (depth >= MAX_DEPTH) return '[Depth]';
@@ -58,15 +77,15 @@ function copy(value: unknown, seen: Set<object>, depth: number, unreadable: Unre
     if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
     if (Array.isArray(value)) {
       const items: JsonValue[] = [];
-      for (let i = 0; i < value.length; i++) items.push(copy(read(value, i, unreadable), seen, depth + 1, unreadable) ?? null);
+      for (let i = 0; i < value.length; i++) items.push(copy(read(value, i, unreadable), walk, depth + 1) ?? null);
       return items;
     }
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') return copy(toJSON.call(value), seen, depth + 1, unreadable);
+    if (typeof toJSON === 'function') return copy(toJSON.call(value), walk, depth + 1);
     const out: JsonObject = {};
     for (const key of Object.keys(value)) {
       if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-      const safe = copy(read(value, key, unreadable), seen, depth + 1, unreadable);
+      const safe = copy(read(value, key, unreadable), walk, depth + 1);
       if (safe !== undefined) out[key] = safe;
     }
     return out;

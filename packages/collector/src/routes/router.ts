@@ -5,6 +5,9 @@ import type { RouteDeps } from './deps.js';
 import { handleAppTrack, handleBatch, handleTrack } from './ingest-routes.js';
 import { handleQuery } from './query-routes.js';
 
+/** Paths that exist for some method: any other method on them is a 405, not a 404. */
+const KNOWN_PATHS = new Set(['/v1/batch', '/v1/track', '/v1/metrics', '/v1/sessions', '/v1/stats', '/v1/health', '/v1/export/events', '/v1/export/sessions', '/v1/export/users']);
+
 /** A handler for paths the router does not know itself (the dashboard's files). */
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 
@@ -45,7 +48,7 @@ export function createRouter(deps: RouteDeps, logger: Logger, extra: ExtraRoute 
       if (path === '/v1/health') return sendJson(res, 200, { status: 'ok' });
       if (handleQuery(req, res, deps, path, query) || extra(req, res, path)) return;
     }
-    const known = ['/v1/batch', '/v1/track', '/v1/metrics', '/v1/sessions', '/v1/stats', '/v1/health'].includes(path) || path.startsWith('/v1/export/');
+    const known = KNOWN_PATHS.has(path);
     if (known) throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`);
     throw new HttpError(404, 'not_found', `no route for ${method} ${path}`);
   }
