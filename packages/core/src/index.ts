@@ -25,6 +25,7 @@ export { memoryKeyValue } from './key-value.js';
 export { createTidemark, Tidemark } from './client.js';
 export type { TidemarkEvents } from './client.js';
 export type { TidemarkOptions, Consent } from './options.js';
+export type { RandomValues } from './message-id.js';
 export type { FlushResult } from './flusher.js';
 export type { DropInfo, DropReason } from './event-queue.js';
 export type { DrainLock } from './drain-lock.js';

@@ -7,6 +7,7 @@ import type { ContextProvider } from './platform/browser-context.js';
 import type { QueueStore } from './queue-store.js';
 import type { Transport } from './transport.js';
 import type { TidemarkEvent } from './types.js';
+import { useRandomValues, type RandomValues } from './message-id.js';
 
 /** Consent state. `pending`: kept in memory, not sent; `granted`: persisted and sent; `denied`: dropped. */
 export type Consent = 'pending' | 'granted' | 'denied';
@@ -51,6 +52,12 @@ export interface TidemarkOptions {
   debug?: boolean;
   /** Library name and version in `context.library`. @default { name: 'tidemark', version } */
   library?: { name: string; version: string };
+  /**
+   * Random bytes for message and anonymous IDs, for runtimes without Web Crypto (Node 18).
+   * @default globalThis.crypto.getRandomValues
+   * @example { randomValues: (bytes) => require('node:crypto').webcrypto.getRandomValues(bytes) }
+   */
+  randomValues?: RandomValues;
 }
 
 /** Options with every default applied. */
@@ -100,6 +107,7 @@ export function resolveOptions(options: TidemarkOptions): ResolvedOptions {
   if (options.beforeSend !== undefined && typeof options.beforeSend !== 'function') {
     throw new TidemarkError('invalid_option', 'beforeSend must be a function (event) => event | null');
   }
+  useRandomValues(options.randomValues);
   return {
     ...options,
     flushAt: positive(options, 'flushAt', 1, 1_000),

@@ -48,8 +48,12 @@ export interface ElectronPowerMonitor {
 export interface ElectronNet {
   /** Whether Chromium believes the machine is online (Electron 12+). */
   isOnline(): boolean;
-  /** Chromium's network stack, which follows the system proxy (Electron 25+). */
-  fetch?: typeof fetch;
+  /**
+   * Chromium's network stack, which follows the system proxy (Electron 25+). Declared with
+   * the narrowest input the transport passes (a URL string): Electron's own takes
+   * `string | Request`, not `URL`, so `typeof fetch` would refuse the real module.
+   */
+  fetch?(input: string, init?: RequestInit): Promise<Response>;
 }
 
 /** The main-process modules {@link initMain} needs: pass `require('electron')`. */

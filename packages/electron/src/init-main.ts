@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { join } from 'node:path';
 import { localLock, Tidemark, TidemarkError, VERSION, type TidemarkEvent, type TidemarkOptions, type Transport } from '@tidemark/core';
 import { httpTransport } from '@tidemark/transport-http';
@@ -106,6 +107,8 @@ export function buildMainParts(options: InitMainOptions): MainParts {
       return userBeforeSend ? userBeforeSend(ready) : ready;
     },
     library: options.library ?? { name: '@tidemark/electron', version: VERSION },
+    // Electron 28's main process runs Node 18, which has no `crypto` global for the core's IDs.
+    randomValues: options.randomValues ?? ((bytes) => webcrypto.getRandomValues(bytes)),
   };
   return { store, core, dataDir, deviceId, storage, windowPage, lifecycle, report };
 }

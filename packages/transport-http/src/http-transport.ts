@@ -4,6 +4,14 @@ import { batchBody, chunkEvents } from './chunk.js';
 import { classifyStatus, parseRetryAfter } from './status.js';
 import { sendOnHide } from './unload.js';
 
+/**
+ * What the transport needs of `fetch`: a POST to a URL string. `globalThis.fetch`, undici's
+ * and Electron's `net.fetch` (which takes no `URL` object) all fit.
+ *
+ * @example const viaProxy: FetchLike = (url, init) => undici.fetch(url, { ...init, dispatcher });
+ */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
 /** Options of {@link httpTransport}. */
 export interface HttpTransportOptions {
   /** Collector origin, e.g. `https://collector.example`. */
@@ -19,7 +27,7 @@ export interface HttpTransportOptions {
   /** Requests in flight at once during a drain. @default 4 */
   concurrency?: number;
   /** The `fetch` to use (inject one in tests or old runtimes). @default globalThis.fetch */
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
 }
 
 /** Smallest body worth compressing: below it gzip's header costs more than it saves. */
@@ -43,7 +51,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   const url = options.host.replace(/\/+$/, '') + (options.path ?? '/v1/batch');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  const doFetch: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const authOf = (writeKey: string) => `Basic ${btoa(unescape(encodeURIComponent(`${writeKey}:`)))}`;
 
   async function post(events: TidemarkEvent[], ctx: SendContext): Promise<RequestOutcome> {

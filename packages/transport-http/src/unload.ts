@@ -1,4 +1,5 @@
 import { LIMITS, type SendResult, type TidemarkEvent } from '@tidemark/core';
+import type { FetchLike } from './http-transport.js';
 import { readAcceptance } from './acceptance.js';
 import { batchBody, chunkEvents } from './chunk.js';
 
@@ -22,7 +23,7 @@ export function sendOnHide(
   events: TidemarkEvent[],
   writeKey: string,
   url: string,
-  doFetch: typeof fetch,
+  doFetch: FetchLike,
 ): { handed: string[]; result: Promise<SendResult> } {
   const handed: string[] = [];
   const results: Array<Promise<SendResult>> = [];
@@ -45,7 +46,7 @@ export function sendOnHide(
   return { handed, result };
 }
 
-function keepalive(url: string, body: string, ids: string[], doFetch: typeof fetch): Promise<SendResult> | undefined {
+function keepalive(url: string, body: string, ids: string[], doFetch: FetchLike): Promise<SendResult> | undefined {
   try {
     return doFetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit', headers: { 'Content-Type': 'text/plain' } }).then(
       (response) => (response.ok ? readAcceptance(response, ids) : { delivered: [], rejected: [] }),
