@@ -1,5 +1,6 @@
-// One function builds every package: ESM + CJS + .d.ts for each subpath in the package's
-// `exports` map (./dist/X.mjs is built from ./src/X.ts), plus the minified IIFE bundles a
+// One function builds every package: ESM + CJS + declarations for each subpath in the
+// package's `exports` map (./dist/X.mjs is built from ./src/X.ts, with the `types` the map
+// names for `import` and `require`: X.d.mts and X.d.cts), plus the minified IIFE bundles a
 // package lists under "iife" ({ "dist/out.js": { "input": "src/x.ts", "name": "globalName" } }).
 import { readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -21,7 +22,8 @@ const ts = (include) =>
     tsconfig: 'tsconfig.base.json',
     include,
     exclude: ['**/*.test.ts'],
-    compilerOptions: { declaration: false, sourceMap: true, noEmitOnError: false },
+    // inlineSources: the maps carry the code (`sourcesContent`), as the tarballs hold no src/.
+    compilerOptions: { declaration: false, sourceMap: true, inlineSources: true, noEmitOnError: false },
     outputToFilesystem: false,
   });
 
@@ -40,12 +42,16 @@ const browserPlugins = (include) => [
   terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
 ];
 
+/** The JS file of one condition of an exports target: `"./dist/x.mjs"` or `{ default: "./dist/x.mjs" }`. */
+const fileOf = (condition) => (typeof condition === 'string' ? condition : condition?.default);
+
 /** Entries of a package from its exports map: subpath -> src file. */
 function entriesOf(dir, pkg) {
   const entries = {};
   for (const target of Object.values(pkg.exports ?? {})) {
-    if (typeof target !== 'object' || !target.import?.endsWith('.mjs')) continue;
-    const name = target.import.replace(/^\.\/dist\//, '').replace(/\.mjs$/, '');
+    const file = fileOf(target?.import);
+    if (!file?.endsWith('.mjs')) continue;
+    const name = file.replace(/^\.\/dist\//, '').replace(/\.mjs$/, '');
     // A package still being written may name files that do not exist yet; the export check
     // after the build reports them, so a half-done package never blocks the others.
     if (existsSync(`${dir}/src/${name}.ts`)) entries[name] = `${dir}/src/${name}.ts`;
@@ -53,26 +59,86 @@ function entriesOf(dir, pkg) {
   return entries;
 }
 
+/**
+ * Declaration extensions the exports map asks for, per condition: `.d.mts` beside `.mjs` and
+ * `.d.cts` beside `.cjs`, so each `require` sees CommonJS types (a single `.d.ts` for both
+ * makes TypeScript read the CommonJS entry as ESM). A map still naming one `.d.ts` gets it.
+ */
+function declarationExtensions(pkg) {
+  const found = { import: new Set(), require: new Set() };
+  for (const target of Object.values(pkg.exports ?? {})) {
+    for (const condition of ['import', 'require']) {
+      const types = target?.[condition]?.types ?? (condition === 'import' && target?.import ? target.types : undefined);
+      const ext = types && /\.d\.[cm]?ts$/.exec(types)?.[0];
+      if (ext) found[condition].add(ext);
+    }
+  }
+  return [...new Set([...found.import, ...found.require])];
+}
+
+/**
+ * Dependencies that `require()` cannot load before Node 20.19 (ESM-only: `"type": "module"`
+ * and no `require` condition, like nanoid 5). The CJS build bundles them, so the `.cjs` files
+ * load on Node 18 and in Electron 28–36 main processes; the ESM build keeps them external.
+ */
+function esmOnlyDeps(dir, pkg) {
+  return Object.keys(pkg.dependencies ?? {}).filter((dep) => {
+    const file = `${dir}/node_modules/${dep}/package.json`;
+    if (!existsSync(file)) return false;
+    const dp = JSON.parse(readFileSync(file, 'utf8'));
+    return dp.type === 'module' && !/"require"|\.cjs"/.test(JSON.stringify(dp.exports ?? {})) && !dp.main?.endsWith('.cjs');
+  });
+}
+
+/** License notice for the code of `deps` bundled into a file. */
+function bundledNotice(dir, deps) {
+  if (!deps.length) return undefined;
+  const lines = deps.map((dep) => {
+    const dp = JSON.parse(readFileSync(`${dir}/node_modules/${dep}/package.json`, 'utf8'));
+    const author = typeof dp.author === 'string' ? dp.author : dp.author?.name;
+    return ` * ${dp.name} ${dp.version}, ${dp.license} License${author ? `, (c) ${author}` : ''}`;
+  });
+  return `/*!\n * Bundled here because it is ESM-only and require() of ESM needs Node 20.19:\n${lines.join('\n')}\n */`;
+}
+
 /** Rollup configs for one package folder. */
 function build(dir) {
   const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
   const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.devDependencies });
-  const external = (id) => nodeBuiltins.has(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
+  const externalFor = (inline) => (id) =>
+    nodeBuiltins.has(id) || deps.some((d) => !inline.includes(d) && (id === d || id.startsWith(`${d}/`)));
+  const external = externalFor([]);
   const input = entriesOf(dir, pkg);
   const configs = [];
   if (Object.keys(input).length) {
-    configs.push(
-      {
-        input,
-        external,
-        plugins: [ts([`${dir}/src/**/*.ts`])],
-        output: [
-          { dir: `${dir}/dist`, format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true },
-          { dir: `${dir}/dist`, format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
-        ],
-      },
-      { input, external, plugins: [dts({ tsconfig: 'tsconfig.base.json' })], output: { dir: `${dir}/dist`, format: 'es', entryFileNames: '[name].d.ts' } },
-    );
+    const plugins = [ts([`${dir}/src/**/*.ts`])];
+    const es = { dir: `${dir}/dist`, format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true };
+    const cjs = { dir: `${dir}/dist`, format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' };
+    const inline = esmOnlyDeps(dir, pkg);
+    if (inline.length) {
+      configs.push(
+        { input, external, plugins, output: es },
+        {
+          input,
+          external: externalFor(inline),
+          plugins: [resolve({ exportConditions: ['node'], preferBuiltins: true }), ts([`${dir}/src/**/*.ts`])],
+          output: { ...cjs, banner: bundledNotice(dir, inline) },
+        },
+      );
+    } else {
+      configs.push({ input, external, plugins, output: [es, cjs] });
+    }
+    configs.push({
+      input,
+      external,
+      plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
+      output: declarationExtensions(pkg).map((ext) => ({
+        dir: `${dir}/dist`,
+        format: 'es',
+        entryFileNames: `[name]${ext}`,
+        chunkFileNames: `chunks/[name]-[hash]${ext}`,
+      })),
+    });
   }
   for (const [file, { input: src, name }] of Object.entries(pkg.iife ?? {})) {
     configs.push({

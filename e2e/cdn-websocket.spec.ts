@@ -1,4 +1,4 @@
-// The WebSocket transport is a separate script (tidemark-ws.min.js of @tidemark/transport-ws):
+// The WebSocket transport is a separate script (tidemark-ws.min.js of @tidemark/cdn):
 // a page that wants it loads it beside the HTTP-only bundle and passes its transport to
 // init(); events then stream to the reference collector over the socket, not over HTTP.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { TidemarkEvent } from '@tidemark/core';
 import { test, expect, watchPage, WRITE_KEY } from './support/cdn-fixture.js';
 
-const wsBundle = fileURLToPath(new URL('../packages/transport-ws/dist/tidemark-ws.min.js', import.meta.url));
+const wsBundle = fileURLToPath(new URL('../packages/cdn/dist/tidemark-ws.min.js', import.meta.url));
 const collectorDist = fileURLToPath(new URL('../packages/collector/dist/index.mjs', import.meta.url));
 
 interface Collector {

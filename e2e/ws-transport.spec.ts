@@ -1,5 +1,5 @@
 // The WebSocket transport in real Chromium against a real `ws` server on 127.0.0.1: the
-// page loads the transport's IIFE bundle (packages/transport-ws/dist/tidemark-ws.min.js)
+// page loads the transport's IIFE bundle (packages/cdn/dist/tidemark-ws.min.js)
 // and drives `TidemarkWS.wsTransport` directly, with `helpers.drain` standing in for the
 // core's retry loop.
 import { expect, test } from '@playwright/test';

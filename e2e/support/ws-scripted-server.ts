@@ -58,7 +58,7 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-const BUNDLE = new URL('../../packages/transport-ws/dist/tidemark-ws.min.js', import.meta.url);
+const BUNDLE = new URL('../../packages/cdn/dist/tidemark-ws.min.js', import.meta.url);
 
 const page = () =>
   `<!doctype html><meta charset="utf-8"><title>tidemark ws</title>

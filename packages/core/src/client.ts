@@ -57,7 +57,7 @@ export class Tidemark {
   readonly #durable: QueueStore;
   readonly #storage: KeyValueStorage;
   readonly #clock: Clock;
-  readonly #hide = new HidePath();
+  readonly #hide: HidePath;
   readonly #warned = new Set<TidemarkErrorCode>();
   readonly #unsubscribe: Array<() => void> = [];
   #consent: Consent;
@@ -66,6 +66,8 @@ export class Tidemark {
   /** @param options - see {@link TidemarkOptions}; invalid options throw a `TidemarkError` */
   constructor(options: TidemarkOptions) {
     const o = (this.#o = resolveOptions(options));
+    // After the options: its rescue key is the first ID, and `randomValues` may be its source.
+    this.#hide = new HidePath();
     if (o.onError) this.#emitter.on('error', o.onError);
     const clock = (this.#clock = o.clock ?? systemClock);
     const storage = (this.#storage = o.storage ?? browserStorage());

@@ -1,2 +1,0 @@
-// The script-tag bundle: `TidemarkWS.wsTransport(...)`, with partysocket inside.
-export { wsTransport, nucleusEncoder } from './index.js';
