@@ -1,5 +1,12 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
+import { CHROMIUM_ARGS, chromiumPath, noChromiumMessage } from './scripts/chromium.mjs';
+
+// Without a browser, one line on how to get one, instead of Playwright's banner.
+const executablePath = chromiumPath();
+if (!executablePath) {
+  console.error(noChromiumMessage());
+  process.exit(1);
+}
 
 export default defineConfig({
   testDir: 'e2e',
@@ -9,6 +16,6 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     browserName: 'chromium',
-    launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
+    launchOptions: { executablePath, args: CHROMIUM_ARGS },
   },
 });

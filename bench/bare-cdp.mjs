@@ -7,13 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { CHROMIUM_ARGS, chromiumPath } from '../scripts/chromium.mjs';
+import { CHROMIUM_ARGS, requireChromium } from '../scripts/chromium.mjs';
 
 /** Open `url` in a fresh headless Chromium; returns `{ send(method, params), evaluate(expr), close() }`. */
 export async function openBarePage(url) {
   const profile = mkdtempSync(join(tmpdir(), 'tm-cdp-'));
-  const executable = chromiumPath();
-  if (!executable) throw new Error('bare CDP needs Chromium at /usr/bin/chromium or CHROMIUM_PATH');
+  const executable = requireChromium();
   const proc = spawn(executable, ['--headless=new', '--no-sandbox', '--remote-debugging-port=0', `--user-data-dir=${profile}`, ...CHROMIUM_ARGS, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const endpoint = await new Promise((resolve, reject) => {
     let text = '';

@@ -25,6 +25,11 @@ const fail = (message) => {
 for (const file of [COLLECTOR, SDK]) {
   if (!existsSync(file)) fail(`${relative(root, file)} is missing; build it first with \`pnpm build\` (\`pnpm demo\` does).`);
 }
+if (headless) {
+  // Before anything starts: without a browser, say how to get one.
+  const { chromiumPath, noChromiumMessage } = await import(pathToFileURL(join(root, 'scripts/chromium.mjs')).href);
+  if (!chromiumPath()) fail(noChromiumMessage());
+}
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
 
