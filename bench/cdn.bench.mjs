@@ -1,5 +1,5 @@
 // Script-tag sizes: the HTTP-only bundle `tidemark.min.js` (core + HTTP transport + the
-// `window.tidemark` API) against DESIGN.md's 6 KB gzip budget, and the loader snippet pasted
+// `window.tidemark` API) against the 6 KB gzip budget (docs/architecture.md), and the loader snippet pasted
 // into pages (under 1 KB). Reads packages/cdn/dist, so run after the build (`pnpm bench` builds).
 import { readFileSync } from 'node:fs';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';

@@ -1,6 +1,6 @@
 // Electron main process: how fast FileStore makes events durable, and how long a restart
-// takes to empty a 10,000-event backlog left on disk into a local collector (DESIGN.md:
-// ≤ 2 s). Uses packages/electron/dist, so run after the build (`pnpm bench` builds).
+// takes to empty a 10,000-event backlog left on disk into a local collector (budget ≤ 2 s,
+// docs/architecture.md). Uses packages/electron/dist, so run after the build (`pnpm bench` builds).
 // Electron itself is replaced by minimal stand-ins: initMain only reads names and paths
 // from `app` and listens for quit and power events, none of which fire here.
 import { EventEmitter } from 'node:events';

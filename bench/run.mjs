@@ -53,5 +53,5 @@ const kept = only.length ? previous.filter((r) => !ran.has(r.area)) : [];
 const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '' };
 writeFileSync(resultsFile, JSON.stringify({ date: new Date().toISOString(), machine, rows: [...kept, ...rows] }, null, 2) + '\n');
 
-const { updateReadme } = await import('../scripts/readme-bench.mjs');
-if (updateReadme()) process.stderr.write('bench: README.md figures updated\n');
+const { updateFigures } = await import('../scripts/bench-figures.mjs');
+for (const page of updateFigures()) process.stderr.write(`bench: ${page} figures updated\n`);

@@ -28,7 +28,7 @@ let shop: Shop | undefined;
 test.beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tidemark-server-e2e-'));
   collector = await startCollector({ port: 0, dbPath: join(dir, 'events.db'), writeKeys: ['wk_shop'], readKeys: ['rk_shop'], logger: { info() {}, warn() {}, error() {} } });
-  shop = await startShop({ TIDEMARK_HOST: collector.url, TIDEMARK_WRITE_KEY: 'wk_shop' });
+  shop = await startShop({ TIDEMARK_COLLECTOR_URL: collector.url, TIDEMARK_WRITE_KEY: 'wk_shop' });
 });
 test.afterEach(async () => {
   await shop?.stop();

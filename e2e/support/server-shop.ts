@@ -18,7 +18,7 @@ export interface Shop {
 /**
  * Start the example shop on a free port, pointed at a collector.
  *
- * @param env - `TIDEMARK_HOST`, `TIDEMARK_WRITE_KEY`…
+ * @param env - `TIDEMARK_COLLECTOR_URL`, `TIDEMARK_WRITE_KEY`…
  * @returns the shop once it listens (at most 15 s)
  */
 export async function startShop(env: Record<string, string>): Promise<Shop> {

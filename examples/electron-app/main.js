@@ -28,7 +28,7 @@ app.whenReady().then(() => {
   const tidemark = initMain({
     writeKey: process.env.TIDEMARK_WRITE_KEY || 'wk_demo',
     // The reference collector: `pnpm --filter @tidemark/collector exec tidemark-collector`
-    host: process.env.TIDEMARK_HOST || 'http://127.0.0.1:8787',
+    host: process.env.TIDEMARK_COLLECTOR_URL || 'http://127.0.0.1:8787',
     electron,
     // Only pages of this app may call in; anything else gets a refusal.
     ipc: { allowSender: (url) => url.startsWith('file://') },

@@ -1,10 +1,10 @@
-// Start the example: `TIDEMARK_HOST=http://localhost:8787 TIDEMARK_WRITE_KEY=wk_demo node server.mjs`
+// Start the example: `TIDEMARK_COLLECTOR_URL=http://localhost:8787 TIDEMARK_WRITE_KEY=wk_demo node server.mjs`
 // (with the reference collector running: `tidemark-collector --write-key wk_demo --read-key rk_demo`).
 import { createServer } from 'node:http';
 import { createServerClient } from '@tidemark/server';
 import { createApp } from './app.mjs';
 
-const host = process.env.TIDEMARK_HOST ?? 'http://localhost:8787';
+const host = process.env.TIDEMARK_COLLECTOR_URL ?? 'http://localhost:8787';
 const writeKey = process.env.TIDEMARK_WRITE_KEY ?? 'wk_demo';
 const client = createServerClient({ writeKey, host, debug: process.env.TIDEMARK_DEBUG === '1' });
 const server = createServer(createApp({ client, browser: { writeKey: process.env.TIDEMARK_BROWSER_WRITE_KEY ?? writeKey, host } }));

@@ -91,8 +91,8 @@ interface Stored {
 }
 
 /**
- * Session attribution (DESIGN.md "Identity and sessions"): the touch captured when a session
- * starts, kept in the shared {@link KeyValueStorage} so reloads and other tabs of the session
+ * Session attribution (docs/architecture.md, "Identity and sessions"): the touch captured
+ * when a session starts, kept in the shared {@link KeyValueStorage} so reloads and other tabs of the session
  * carry it, and the visitor's first touch, kept until the anonymous ID changes.
  *
  * Per event, {@link SessionAttribution.context} is two comparisons and a cached object:

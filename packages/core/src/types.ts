@@ -1,6 +1,6 @@
 /**
  * Wire types shared by every Tidemark package and the collector.
- * The event shape follows the Segment spec; see DESIGN.md "The event".
+ * The event shape follows the Segment spec; see docs/architecture.md, "The event".
  */
 
 /** The kind of call that produced an event. */
@@ -97,7 +97,7 @@ export interface AckMessage {
   reportedIds: Array<string | number>;
 }
 
-/** Limits of the wire format (DESIGN.md). */
+/** Limits of the wire format (docs/architecture.md, "The event"). */
 export const LIMITS = {
   /** Largest serialized event, in bytes. */
   maxEventBytes: 32 * 1024,

@@ -12,7 +12,7 @@ export type StatusClass =
   | 'retry';
 
 /**
- * Classify an HTTP status by the delivery rules of DESIGN.md.
+ * Classify an HTTP status by the delivery rules of docs/architecture.md.
  *
  * @param status - HTTP status, or 0 for a network failure
  * @returns the class

@@ -1,6 +1,6 @@
 /**
- * Limits of the wire format (DESIGN.md). They mirror `LIMITS` of `@tidemark/core`, which the
- * collector cannot import at runtime (it depends on no client package).
+ * Limits of the wire format (docs/architecture.md, "The event"). They mirror `LIMITS` of
+ * `@tidemark/core`, which the collector cannot import at runtime (it depends on no client package).
  */
 export const WIRE_LIMITS = {
   /** Largest serialized event, in bytes. */

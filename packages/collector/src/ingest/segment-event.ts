@@ -7,7 +7,7 @@ import type { IngestContext, Normalized } from './normalize.js';
 const TYPES = new Set(['track', 'identify', 'page', 'screen', 'group', 'alias']);
 
 /**
- * Validate one Segment-spec event (DESIGN.md "The event") and turn it into a row.
+ * Validate one Segment-spec event (docs/architecture.md, "The event") and turn it into a row.
  * Dedupe key: the `messageId` itself (nanoids are unique without a scope).
  *
  * @param input - one element of `batch` or `data`
