@@ -1,9 +1,15 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const packagesDir = fileURLToPath(new URL('../../../', import.meta.url));
+/** The workspace's `packages/`, found upwards from this file (its source or its build). */
+function packagesDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return join(dir, 'packages');
+  }
+  throw new Error('bundleForNode runs inside the Tidemark workspace only (no pnpm-workspace.yaml above it)');
+}
 
 interface Rolldown {
   build(options: {
@@ -30,9 +36,8 @@ export async function bundleForNode(entry: string, outFile: string): Promise<str
   const fromVitest = createRequire(createRequire(import.meta.url).resolve('vitest/package.json'));
   const fromVite = createRequire(fromVitest.resolve('vite/package.json'));
   const rolldown = (await import(pathToFileURL(fromVite.resolve('rolldown')).href)) as Rolldown;
-  const alias = Object.fromEntries(
-    readdirSync(packagesDir).map((name) => [`@tidemark/${name}`, join(packagesDir, name, 'src', 'index.ts')]),
-  );
+  const packages = packagesDir();
+  const alias = Object.fromEntries(readdirSync(packages).map((name) => [`@tidemark/${name}`, join(packages, name, 'src', 'index.ts')]));
   await rolldown.build({
     input: entry,
     platform: 'node',
@@ -43,6 +48,3 @@ export async function bundleForNode(entry: string, outFile: string): Promise<str
   });
   return outFile;
 }
-
-/** Directory of this file, to find sibling entries. */
-export const testSupportDir = dirname(fileURLToPath(import.meta.url));

@@ -3,8 +3,9 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForNode, testSupportDir } from './test-support/bundle-for-node.js';
+import { bundleForNode } from './test-support/bundle-for-node.js';
 import { tempDir } from './test-support/temp-dir.js';
 
 const CYCLES = 200;
@@ -24,7 +25,7 @@ const received: Array<{ id: string; cycle: number }> = [];
 
 beforeAll(async () => {
   work = tempDir('tidemark-crash-');
-  child = await bundleForNode(join(testSupportDir, 'queue-child.ts'), join(work.dir, 'queue-child.mjs'));
+  child = await bundleForNode(fileURLToPath(new URL('./test-support/queue-child.ts', import.meta.url)), join(work.dir, 'queue-child.mjs'));
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
