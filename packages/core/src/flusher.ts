@@ -136,7 +136,7 @@ export class Flusher {
       // Delivered by a keepalive request while the page was hidden: remove, do not resend.
       const done = entries.filter((e) => o.deliveredOnHide.delete(e.event.messageId) || !e.event.messageId);
       await o.queue.remove(done.map((e) => e.key));
-      const resolved = await this.#resolveUncertain(entries.filter((e) => !done.includes(e)).map((e) => e.event), keyOf);
+      const resolved = await this.#resolveUncertain(entries.filter((e) => !done.includes(e)).map((e) => e.event), keyOf, explicit);
       if (!resolved) return this.#result(delivered, rejected);
       const { events, stored } = resolved;
       delivered += stored;
@@ -186,10 +186,11 @@ export class Flusher {
    * the collector has stored leave the queue unsent. No question is asked when none is
    * uncertain, or when the collector has no receipts (they are re-sent, to be deduped).
    *
+   * @param explicit - the app's flush(): wait out the grace after a hide instead of stopping
    * @returns the events to send and how many were found delivered, or `undefined` when the
    *   drain must stop for now (within the grace after a hide, or the question failed)
    */
-  async #resolveUncertain(events: TidemarkEvent[], keyOf: Map<string, string>): Promise<{ events: TidemarkEvent[]; stored: number } | undefined> {
+  async #resolveUncertain(events: TidemarkEvent[], keyOf: Map<string, string>, explicit: boolean): Promise<{ events: TidemarkEvent[]; stored: number } | undefined> {
     const o = this.#o;
     const { ids, at } = o.uncertain.read(o.clock.now());
     const doubtful = ids.size ? events.filter((e) => ids.has(e.messageId)).map((e) => e.messageId) : [];
@@ -200,9 +201,13 @@ export class Flusher {
     }
     const wait = at + UNCERTAIN_GRACE_MS - o.clock.now();
     if (wait > 0) {
-      // A keepalive request of the page that hid may still be on its way.
-      this.schedule(wait);
-      return undefined;
+      // A keepalive request of the page that hid may still be on its way: the app's flush()
+      // waits it out, an automatic drain comes back.
+      if (!explicit) {
+        this.schedule(wait);
+        return undefined;
+      }
+      await new Promise<void>((resolve) => o.clock.setTimeout(resolve, wait));
     }
     const answer = await o.transport.check(doubtful, o.context).catch(
       (err: unknown): CheckResult => ({ stored: [], error: new TidemarkError('network', 'The receipts check threw', err) }),
