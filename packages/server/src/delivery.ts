@@ -70,7 +70,7 @@ export class Delivery {
     this.#room = new QueueRoom(options.maxQueueSize, options.maxQueueBytes, this.#hold);
     this.#drops = new DropNotice(reporter, options.onDrop, options.maxQueueSize, options.maxQueueBytes);
     this.#sender = new BatchSender({ ...options, closer: this.#closer });
-    const onBad = (_event: TidemarkEvent, error: TidemarkError): void => this.#refuse(1, error);
+    const onBad = (_event: TidemarkEvent, error: TidemarkError): void => this.#refuse(error);
     if (options.spool) {
       const spool = (this.#spool = new Spool(options.spool, (error) => reporter.report(error, error.code)));
       // The store writes the events, with core's cached JSON text of each.
@@ -236,10 +236,10 @@ export class Delivery {
     for (const item of items) this.#heldBytes -= item.bytes;
   }
 
-  /** Events refused before queueing (unserializable, over 32 KB). */
-  #refuse(count: number, error: TidemarkError): void {
-    this.#held -= count;
-    this.#counts.rejected += count;
+  /** An event refused before queueing (unserializable, over 32 KB). */
+  #refuse(error: TidemarkError): void {
+    this.#held--;
+    this.#counts.rejected++;
     this.#reporter.report(error, error.code);
     this.#room.update(this.#held, this.#heldBytes);
   }
