@@ -27,8 +27,8 @@ const NODE_STORE = ['@tidemark', 'node-store'].join('/');
  * stored or refused them, or when the queue bound dropped them. A crash, `kill -9` or a
  * `close()` that gave up leaves the rest for the next client on the directory.
  *
- * The store is imported when a spool is asked for (see {@link NODE_STORE}); where it cannot load, the client reports it once and
- * keeps its events in memory. Nothing here throws.
+ * The store is imported when a spool is asked for (see {@link NODE_STORE}); where it cannot
+ * load, the client reports it once and keeps its events in memory. Nothing here throws.
  */
 export class Spool {
   readonly #store: Promise<SpoolStore | undefined>;
