@@ -1,11 +1,5 @@
-import { eventJson, LIMITS, type TidemarkEvent } from '@tidemark/core';
+import { LIMITS } from '@tidemark/core';
 import type { EventQueue, QueuedEvent } from './event-queue.js';
-
-/** Events of one request with their JSON text, serialized once and reused on retry and split. */
-export interface PackedBatch {
-  events: TidemarkEvent[];
-  jsons: string[];
-}
 
 /** Room kept in a body for `{"batch":[`, `],"sentAt":"…"}`. */
 const ENVELOPE_BYTES = 64;
@@ -17,10 +11,9 @@ const ENVELOPE_BYTES = 64;
  *
  * @param queue - the client's queue
  * @param limit - take at most this many events (a flush takes only what was queued when it began)
- * @returns the batch, and the queue's items it holds (for their outcome)
+ * @returns the events of the request, in queue order
  */
-export function packBatch(queue: EventQueue, limit: number): { batch: PackedBatch; items: QueuedEvent[] } {
-  const batch: PackedBatch = { events: [], jsons: [] };
+export function packBatch(queue: EventQueue, limit: number): QueuedEvent[] {
   const items: QueuedEvent[] = [];
   let bytes = ENVELOPE_BYTES;
   while (items.length < limit && items.length < LIMITS.maxBatchEvents) {
@@ -29,9 +22,7 @@ export function packBatch(queue: EventQueue, limit: number): { batch: PackedBatc
     if (items.length > 0 && bytes + item.bytes + 1 > LIMITS.maxBatchBytes) break;
     queue.shift();
     items.push(item);
-    batch.events.push(item.event);
-    batch.jsons.push(eventJson(item.event));
     bytes += item.bytes + 1;
   }
-  return { batch, items };
+  return items;
 }

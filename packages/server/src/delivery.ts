@@ -1,4 +1,4 @@
-import type { TidemarkError, TidemarkEvent } from '@tidemark/core';
+import { eventJson, type TidemarkError, type TidemarkEvent } from '@tidemark/core';
 import { packBatch } from './batch-pack.js';
 import { BatchSender, type SendOutcome } from './batch-sender.js';
 import { CLOSE_TIMEOUT_MS } from './close-limit.js';
@@ -70,13 +70,14 @@ export class Delivery {
     this.#room = new QueueRoom(options.maxQueueSize, options.maxQueueBytes, this.#hold);
     this.#drops = new DropNotice(reporter, options.onDrop, options.maxQueueSize, options.maxQueueBytes);
     this.#sender = new BatchSender({ ...options, closer: this.#closer });
-    const refuse = (_event: TidemarkEvent, error: TidemarkError): void => this.#refuse(1, error);
+    const onBad = (_event: TidemarkEvent, error: TidemarkError): void => this.#refuse(error);
     if (options.spool) {
       const spool = (this.#spool = new Spool(options.spool, (error) => reporter.report(error, error.code)));
-      this.#intake = new Intake((items) => this.#spoolIn(spool, items), refuse);
+      // The store writes the events, with core's cached JSON text of each.
+      this.#intake = new Intake({ sink: (items, events) => this.#spoolIn(spool, items, events), serialize: eventJson, withEvents: true, onBad });
       this.#ready = this.#loadBacklog(spool);
     } else {
-      this.#intake = new Intake((items) => this.#queueIn(items), refuse);
+      this.#intake = new Intake({ sink: (items) => this.#queueIn(items), serialize: JSON.stringify, withEvents: false, onBad });
       this.#ready = RESOLVED;
     }
   }
@@ -179,10 +180,10 @@ export class Delivery {
   }
 
   /** Spool: a tick's sized events are written (after the backlog is loaded), then queued with their keys. */
-  async #spoolIn(spool: Spool, items: QueuedEvent[]): Promise<void> {
+  async #spoolIn(spool: Spool, items: QueuedEvent[], events: TidemarkEvent[]): Promise<void> {
     this.#countBytes(items);
     await this.#ready;
-    await spool.append(items);
+    await spool.append(items, events);
     this.#take(items);
   }
 
@@ -235,10 +236,10 @@ export class Delivery {
     for (const item of items) this.#heldBytes -= item.bytes;
   }
 
-  /** Events refused before queueing (unserializable, over 32 KB). */
-  #refuse(count: number, error: TidemarkError): void {
-    this.#held -= count;
-    this.#counts.rejected += count;
+  /** An event refused before queueing (unserializable, over 32 KB). */
+  #refuse(error: TidemarkError): void {
+    this.#held--;
+    this.#counts.rejected++;
     this.#reporter.report(error, error.code);
     this.#room.update(this.#held, this.#heldBytes);
   }
@@ -251,12 +252,12 @@ export class Delivery {
 
   /** Take one batch off the queue and send it; returns how many events left the queue. */
   #startBatch(limit: number): number {
-    const { batch, items } = packBatch(this.#queue, limit);
+    const items = packBatch(this.#queue, limit);
     if (items.length === 0) return 0;
     this.#counts.inFlight += items.length;
     const sending: Promise<void> = this.#sender
-      .send(batch)
-      .catch((error: unknown): SendOutcome => ({ delivered: 0, rejected: [], requeue: batch.events, retries: 0, errors: [asTidemarkError(error)], pause: true }))
+      .send(items)
+      .catch((error: unknown): SendOutcome => ({ delivered: 0, rejected: [], requeue: items, retries: 0, errors: [asTidemarkError(error)], pause: true }))
       .then((outcome) => {
         this.#counts.inFlight -= items.length;
         this.#inFlight.delete(sending);
@@ -273,12 +274,12 @@ export class Delivery {
     for (const error of outcome.errors) this.#reporter.report(error, error.code);
     // Back to the front of the queue (the in-flight events were held all along, so no bound
     // is crossed); the rest have left for good.
-    const back = new Set(outcome.requeue);
-    const requeue: QueuedEvent[] = [];
-    const gone: QueuedEvent[] = [];
-    for (const item of items) (back.has(item.event) ? requeue : gone).push(item);
-    this.#queue.unshift(requeue);
-    this.#leave(gone);
+    this.#queue.unshift(outcome.requeue);
+    if (outcome.requeue.length === 0) this.#leave(items);
+    else {
+      const back = new Set(outcome.requeue);
+      this.#leave(items.filter((item) => !back.has(item)));
+    }
     if (outcome.delivered > 0) this.#paused = false;
     // A refused key or a collector that keeps failing: wait for the timer (or flush()) instead
     // of hammering it with the next batch at once.

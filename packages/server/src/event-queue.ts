@@ -1,9 +1,15 @@
-import type { TidemarkEvent } from '@tidemark/core';
-
-/** An event ready to send: sized, and with its spool key when there is a spool. */
+/**
+ * An event ready to send: its JSON text, sized, and its spool key when there is a spool.
+ * The event object itself is not kept: while events wait (a burst, an outage), holding one
+ * string each instead of the event's objects and a string halves what the garbage collector
+ * has to carry, which is what keeps `track()` near the seed's cost.
+ */
 export interface QueuedEvent {
-  event: TidemarkEvent;
-  /** UTF-8 bytes of its JSON text. */
+  /** The event's `messageId`, to match a collector's `rejected` list. */
+  id: string;
+  /** Its JSON text, made once for the size check and reused in every request body. */
+  json: string;
+  /** UTF-8 bytes of `json`. */
   bytes: number;
   /** Its key in the spool's files; undefined without a spool. */
   key: string | undefined;

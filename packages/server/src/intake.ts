@@ -1,21 +1,38 @@
-import { eventJson, LIMITS, TidemarkError, utf8Length, type TidemarkEvent } from '@tidemark/core';
+import { LIMITS, TidemarkError, utf8Length, type TidemarkEvent } from '@tidemark/core';
 import type { QueuedEvent } from './event-queue.js';
 
-/** Where the intake hands a tick's sized events: the queue, or the spool and then the queue. */
-export type IntakeSink = (items: QueuedEvent[]) => Promise<void> | void;
+/**
+ * Where the intake hands a tick's sized events: the queue, or the spool and then the queue.
+ * With `withEvents`, `events` are the items' events in the same order (the spool writes those).
+ */
+export type IntakeSink = (items: QueuedEvent[], events: TidemarkEvent[]) => Promise<void> | void;
+
+/** How an {@link Intake} sizes events and where it hands them. */
+export interface IntakeOptions {
+  /** Takes each tick's events; its promise is what the tick's calls wait for. */
+  sink: IntakeSink;
+  /**
+   * Makes an event's JSON text: core's cached `eventJson` where a spool needs the text a
+   * second time for its record; else `JSON.stringify`, which spares the cache's WeakMap.
+   */
+  serialize: (event: TidemarkEvent) => string;
+  /** Hand the sink the events too, not only their text (a spool stores the events). */
+  withEvents: boolean;
+  /** Told about each event refused here. */
+  onBad: (event: TidemarkEvent, error: TidemarkError) => void;
+}
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * The first stage after `track()`: the calls of one tick, collected as they come and sized
  * together in a microtask. Serializing an event costs about as much as the whole `track()`
- * call, so it is done here, once, off the call (the JSON text is cached and reused for the
- * spool record and the request body). An event that cannot be serialized or is over
- * `LIMITS.maxEventBytes` (32 KB) is refused here, so it never takes a place in the queue.
+ * call, so it is done here, once, off the call, and the JSON text travels with the event to
+ * the request body. An event that cannot be serialized or is over `LIMITS.maxEventBytes`
+ * (32 KB) is refused here, so it never takes a place in the queue.
  */
 export class Intake {
-  readonly #sink: IntakeSink;
-  readonly #onBad: (event: TidemarkEvent, error: TidemarkError) => void;
+  readonly #o: IntakeOptions;
   #pending: TidemarkEvent[] = [];
   #scheduled = false;
   /** The promise of the calls waiting for the next hand-over, made on demand. */
@@ -24,13 +41,9 @@ export class Intake {
   #handing: Promise<void> = RESOLVED;
   #handingCount = 0;
 
-  /**
-   * @param sink - takes each tick's events; its promise is what the tick's calls wait for
-   * @param onBad - told about each event refused here
-   */
-  constructor(sink: IntakeSink, onBad: (event: TidemarkEvent, error: TidemarkError) => void) {
-    this.#sink = sink;
-    this.#onBad = onBad;
+  /** @param options - see {@link IntakeOptions} */
+  constructor(options: IntakeOptions) {
+    this.#o = options;
   }
 
   /** Events taken in but not yet in the queue (this tick's, and those of a spool write in progress). */
@@ -83,11 +96,16 @@ export class Intake {
       return;
     }
     const items: QueuedEvent[] = [];
+    const kept: TidemarkEvent[] = [];
+    const withEvents = this.#o.withEvents;
     for (const event of events) {
       const item = this.#size(event);
-      if (item) items.push(item);
+      if (item) {
+        items.push(item);
+        if (withEvents) kept.push(event);
+      }
     }
-    const handed = this.#sink(items);
+    const handed = this.#o.sink(items, kept);
     if (!handed) {
       tick?.resolve();
       return;
@@ -102,24 +120,26 @@ export class Intake {
   };
 
   #size(event: TidemarkEvent): QueuedEvent | undefined {
-    const sized = sizeEvent(event);
-    if (typeof sized === 'number') return { event, bytes: sized, key: undefined };
-    this.#onBad(event, sized);
+    const sized = sizeEvent(event, this.#o.serialize);
+    if (!(sized instanceof TidemarkError)) return sized;
+    this.#o.onBad(event, sized);
     return undefined;
   }
 }
 
 /**
- * The UTF-8 size of an event's JSON text (made once and cached for the spool and the wire),
- * or why it cannot be sent.
+ * An event made ready to queue: its JSON text and that text's UTF-8 size, or why it cannot
+ * be sent.
  *
  * @param event - a built event
- * @returns its bytes, or the error that refuses it (`invalid_event`, `event_too_large`)
+ * @param serialize - makes the JSON text
+ * @returns the queue item (without a spool key), or the error that refuses the event
+ *   (`invalid_event`, `event_too_large`)
  */
-export function sizeEvent(event: TidemarkEvent): number | TidemarkError {
+export function sizeEvent(event: TidemarkEvent, serialize: (event: TidemarkEvent) => string): QueuedEvent | TidemarkError {
   let json: string;
   try {
-    json = eventJson(event);
+    json = serialize(event);
   } catch (cause) {
     return new TidemarkError('invalid_event', `event ${event.messageId} cannot be serialized to JSON (a circular reference or a BigInt in its properties?)`, cause);
   }
@@ -127,5 +147,5 @@ export function sizeEvent(event: TidemarkEvent): number | TidemarkError {
   if (bytes > LIMITS.maxEventBytes) {
     return new TidemarkError('event_too_large', `event ${event.messageId} is ${bytes} bytes; the limit is ${LIMITS.maxEventBytes} (trim its properties)`);
   }
-  return bytes;
+  return { id: event.messageId, json, bytes, key: undefined };
 }

@@ -27,8 +27,8 @@ const NODE_STORE = ['@tidemark', 'node-store'].join('/');
  * stored or refused them, or when the queue bound dropped them. A crash, `kill -9` or a
  * `close()` that gave up leaves the rest for the next client on the directory.
  *
- * The store is imported when a spool is asked for (see {@link NODE_STORE}); where it cannot load, the client reports it once and
- * keeps its events in memory. Nothing here throws.
+ * The store is imported when a spool is asked for (see {@link NODE_STORE}); where it cannot
+ * load, the client reports it once and keeps its events in memory. Nothing here throws.
  */
 export class Spool {
   readonly #store: Promise<SpoolStore | undefined>;
@@ -62,9 +62,10 @@ export class Spool {
     const refused: TidemarkError[] = [];
     const bad: string[] = [];
     for (const { key, event } of entries) {
-      const sized = sizeEvent(event);
-      if (typeof sized === 'number') items.push({ event, bytes: sized, key });
-      else bad.push(key), refused.push(sized);
+      // Read back from disk, so no cached text to reuse.
+      const sized = sizeEvent(event, JSON.stringify);
+      if (sized instanceof TidemarkError) bad.push(key), refused.push(sized);
+      else (sized.key = key), items.push(sized);
     }
     if (bad.length) this.#track(store?.remove(bad));
     return { items, refused };
@@ -74,11 +75,12 @@ export class Spool {
    * Write events; resolves once they are durable, with each item's `key` set.
    *
    * @param items - sized events, in order
+   * @param events - their events, in the same order
    */
-  async append(items: QueuedEvent[]): Promise<void> {
+  async append(items: QueuedEvent[], events: TidemarkEvent[]): Promise<void> {
     const store = await this.#store;
     if (!store || items.length === 0) return;
-    const keys = await store.append(items.map((item) => item.event));
+    const keys = await store.append(events);
     items.forEach((item, i) => (item.key = keys[i]));
   }
 
