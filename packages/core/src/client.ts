@@ -1,3 +1,4 @@
+// Over 300 lines for its public API: each method with its JSDoc; the pipeline pieces (queue, flusher, hide path, consent, context) live in their own files.
 import { messageId } from './message-id.js';
 import { systemClock, type Clock } from './clock.js';
 import { Emitter } from './emitter.js';
