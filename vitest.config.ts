@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 const alias = [
   { find: '@tidemark/core/testing', replacement: src('core/src/testing.ts') },
+  { find: '@tidemark/node-store/testing', replacement: src('node-store/src/testing.ts') },
   ...readdirSync('packages').map((name) => ({ find: new RegExp(`^@tidemark/${name}$`), replacement: src(`${name}/src/index.ts`) })),
 ];
 

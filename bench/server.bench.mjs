@@ -1,8 +1,11 @@
 // Server client (@tidemark/server): the cost of one track() call, and delivered events/s for
 // 50,000 events over loopback — to a bare counting HTTP server (the client's own ceiling) and,
 // when its build exists, to the reference collector (SQLite, dedupe, auth: the real path).
-// Each server runs in its own process, as it would in production, so the client has this
-// process to itself. Needs `pnpm build` first.
+// Then a 50,000-event burst as a busy server makes one (chunks of 100 calls, setImmediate
+// between, nobody awaiting) with the default options: how many arrive and how long the last
+// takes; and the durable spool's append rate (track() calls whose promise resolved, i.e.
+// fsynced). Each server runs in its own process, as it would in production, so the client has
+// this process to itself. Needs `pnpm build` first.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const AID = 'V1StGXR8_Z5jdHi6B-myT';
 const DELIVER = 50_000;
+const BURST = 50_000;
+const SPOOLED = 20_000;
 
 /** A loopback server in a child process that parses each batch, counts its events and answers 200. */
 const COUNTING_SERVER = `
@@ -68,24 +73,64 @@ async function enqueueCost(createServerClient) {
   return Number(elapsed) / 100_000;
 }
 
-/** Track 50,000 events as fast as the queue allows and time until the last is acknowledged. */
-async function deliver(createServerClient, host, writeKey) {
-  const client = createServerClient({ writeKey, host, flushAt: 100, maxQueueSize: 10_000, flushInterval: 0 });
+/**
+ * Track `total` events, `chunk` a tick, and time until the last is acknowledged. With
+ * `holdAbove`, the producer waits while more than that are queued (its own back-pressure).
+ */
+async function timedRun(client, { total, chunk, holdAbove = Infinity }) {
   const t0 = process.hrtime.bigint();
-  for (let sent = 0; sent < DELIVER; ) {
-    // Producer back-pressure: never run more than a few batches ahead of the queue bound.
-    if (client.stats().queued > 8_000) {
+  for (let sent = 0; sent < total; ) {
+    if (client.stats().queued > holdAbove) {
       await new Promise((r) => setImmediate(r));
       continue;
     }
-    for (let i = 0; i < 1_000; i++, sent++) client.track({ event: 'Purchase Completed', userId: `user_${sent % 500}`, anonymousId: AID, properties: { amount: 99.99, n: sent } });
+    for (let i = 0; i < chunk; i++, sent++) client.track({ event: 'Purchase Completed', userId: `user_${sent % 500}`, anonymousId: AID, properties: { amount: 99.99, n: sent } });
     await new Promise((r) => setImmediate(r));
   }
   await client.flush();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const stats = client.stats();
   await client.close();
-  return { rate: stats.delivered / seconds, lost: DELIVER - stats.delivered };
+  return { seconds, delivered: stats.delivered };
+}
+
+/** 50,000 events as fast as the queue allows: delivered events/s. */
+async function deliver(createServerClient, host, writeKey) {
+  const client = createServerClient({ writeKey, host, flushAt: 100, maxQueueSize: 10_000, flushInterval: 0 });
+  // Never more than a few batches ahead of the queue bound.
+  const { seconds, delivered } = await timedRun(client, { total: DELIVER, chunk: 1_000, holdAbove: 8_000 });
+  return { rate: delivered / seconds, lost: DELIVER - delivered };
+}
+
+/** A burst as a busy server makes one: 100 calls a tick, nothing awaited, default options. */
+async function burst(createServerClient, host, writeKey) {
+  const { seconds, delivered } = await timedRun(createServerClient({ writeKey, host }), { total: BURST, chunk: 100 });
+  return { ms: seconds * 1000, delivered };
+}
+
+/**
+ * Spool appends: SPOOLED calls in chunks of 100 a tick, until every track() promise resolved
+ * (on disk). Batches go to a stub that answers at once, so the files see what they see in
+ * service: appends, and the removals of what was delivered, group-committed together.
+ */
+async function spoolAppends(createServerClient) {
+  const dir = mkdtempSync(join(tmpdir(), 'tm-bench-spool-'));
+  const ok = async () => new Response('{"success":true}');
+  const client = createServerClient({ writeKey: 'wk_bench', fetch: ok, flushAt: 100, flushInterval: 0, spool: { dir } });
+  try {
+    await client.track({ event: 'Warm-up' }); // the store is open and locked
+    const pending = [];
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < SPOOLED; i += 100) {
+      for (let j = i; j < i + 100; j++) pending.push(client.track({ event: 'Order Shipped', userId: 'user_123', anonymousId: AID, properties: { amount: 99.99, n: j } }));
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(pending);
+    return SPOOLED / (Number(process.hrtime.bigint() - t0) / 1e9);
+  } finally {
+    await client.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export default async function run() {
@@ -99,6 +144,11 @@ export default async function run() {
     const arrived = Number(await (await fetch(counting.url)).text());
     rows.push({ area: 'server', metric: 'delivered to a bare node:http server, 50,000 events', value: rate, unit: 'events/s', budget: 50_000, better: 'higher' });
     rows.push({ area: 'server', metric: 'events lost of 50,000 (bare server)', value: Math.max(lost, DELIVER - arrived), unit: 'events', budget: 0 });
+    const before = Number(await (await fetch(counting.url)).text());
+    const b = await burst(createServerClient, counting.url, 'wk_bench');
+    const burstArrived = Number(await (await fetch(counting.url)).text()) - before;
+    rows.push({ area: 'server', metric: 'burst of 50,000 (100 a tick, not awaited), defaults: arrived (bare server)', value: Math.min(b.delivered, burstArrived), unit: 'events', budget: BURST, better: 'higher' });
+    rows.push({ area: 'server', metric: 'burst of 50,000, defaults: until the last is acknowledged (bare server)', value: b.ms, unit: 'ms' });
   } finally {
     await counting.stop();
   }
@@ -111,10 +161,14 @@ export default async function run() {
       const { rate, lost } = await deliver(createServerClient, collector.url, 'wk_bench');
       rows.push({ area: 'server', metric: 'delivered to the reference collector, 50,000 events', value: rate, unit: 'events/s', budget: 50_000, better: 'higher' });
       rows.push({ area: 'server', metric: 'events lost of 50,000 (collector)', value: lost, unit: 'events', budget: 0 });
+      const b = await burst(createServerClient, collector.url, 'wk_bench');
+      rows.push({ area: 'server', metric: 'burst of 50,000 (100 a tick, not awaited), defaults: delivered (collector)', value: b.delivered, unit: 'events', budget: BURST, better: 'higher' });
+      rows.push({ area: 'server', metric: 'burst of 50,000, defaults: until the last is acknowledged (collector)', value: b.ms, unit: 'ms' });
     } finally {
       await collector.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  rows.push({ area: 'server', metric: 'spool appends, durable (track() resolved), 100 a tick, delivering', value: await spoolAppends(createServerClient), unit: 'events/s', budget: 20_000, better: 'higher' });
   return rows;
 }

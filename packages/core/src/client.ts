@@ -1,3 +1,4 @@
+// Over 300 lines for its public API: each method with its JSDoc; the pipeline pieces (queue, flusher, hide path, consent, context) live in their own files.
 import { messageId } from './message-id.js';
 import { systemClock, type Clock } from './clock.js';
 import { Emitter } from './emitter.js';
@@ -18,6 +19,7 @@ import { checkId, describe, unreadableError } from './validate.js';
 import { takeRescued } from './rescue.js';
 import { applyConsent, CONSENT_KEY, isConsent } from './consent.js';
 import { HidePath } from './hide-path.js';
+import { UncertainLedger } from './uncertain.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
 import { resilientStore } from './stores/resilient-store.js';
@@ -98,6 +100,7 @@ export class Tidemark {
         this.#report(new TidemarkError('invalid_event', 'Preparing an event failed; it was dropped', err));
       },
     });
+    const uncertain = new UncertainLedger(storage);
     this.#flusher = new Flusher({
       queue: this.#queue,
       transport: o.transport,
@@ -109,6 +112,7 @@ export class Tidemark {
       batchSize: 500,
       canSend: () => this.#consent === 'granted' && !this.#closed,
       deliveredOnHide: this.#hide.deliveredOnHide,
+      uncertain,
       onDelivered: (messageIds) => {
         this.#hide.forget(messageIds);
         this.#emitter.emit('delivered', { messageIds });
@@ -145,6 +149,8 @@ export class Tidemark {
           mayPersist: this.#consent !== 'denied' && this.#queue.store === this.#durable,
           maySend: this.#consent === 'granted' && !this.#flusher.stopped && this.#lifecycle.isOnline(),
           inFlight: this.#flusher.inFlight,
+          uncertain,
+          now: clock.now(),
           onDelivered: (messageIds) => this.#emitter.emit('delivered', { messageIds }),
           report: (err) => this.#report(err),
         }),

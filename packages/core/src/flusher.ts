@@ -4,7 +4,9 @@ import type { DrainLock } from './drain-lock.js';
 import { TidemarkError } from './errors.js';
 import type { EventQueue } from './event-queue.js';
 import type { Lifecycle } from './lifecycle.js';
-import type { Rejection, SendContext, SendResult, Transport } from './transport.js';
+import type { CheckResult, Rejection, SendContext, SendResult, Transport } from './transport.js';
+import type { TidemarkEvent } from './types.js';
+import { UNCERTAIN_GRACE_MS, type UncertainLedger } from './uncertain.js';
 
 /** What one `flush()` achieved. */
 export interface FlushResult {
@@ -33,6 +35,8 @@ export interface FlusherOptions {
   canSend: () => boolean;
   /** `messageId`s already delivered by the page-hide path; removed without sending. */
   deliveredOnHide: Set<string>;
+  /** Events a page could not see the end of; asked about through receipts before a re-send. */
+  uncertain: UncertainLedger;
   onDelivered: (messageIds: string[]) => void;
   onRejected: (rejections: Rejection[]) => void;
   onError: (error: TidemarkError) => void;
@@ -53,6 +57,8 @@ export class Flusher {
   #attempt = 0;
   #retryAt = 0;
   #stopped = false;
+  /** The collector answered the receipts question with 404/405: re-send without asking. */
+  #noReceipts = false;
   /** `messageId`s being sent right now, so the page-hide path does not send them too. */
   readonly inFlight = new Set<string>();
   readonly #o: FlusherOptions;
@@ -129,8 +135,11 @@ export class Flusher {
       const keyOf = new Map(entries.map((e) => [e.event.messageId, e.key]));
       // Delivered by a keepalive request while the page was hidden: remove, do not resend.
       const done = entries.filter((e) => o.deliveredOnHide.delete(e.event.messageId) || !e.event.messageId);
-      const events = entries.filter((e) => !done.includes(e)).map((e) => e.event);
       await o.queue.remove(done.map((e) => e.key));
+      const resolved = await this.#resolveUncertain(entries.filter((e) => !done.includes(e)).map((e) => e.event), keyOf, explicit);
+      if (!resolved) return this.#result(delivered, rejected);
+      const { events, stored } = resolved;
+      delivered += stored;
       if (!events.length) continue;
 
       for (const e of events) this.inFlight.add(e.messageId);
@@ -142,6 +151,7 @@ export class Flusher {
 
       const gone = [...result.delivered, ...result.rejected.map((r) => r.messageId)];
       await o.queue.remove(gone.flatMap((id) => keyOf.get(id) ?? []));
+      o.uncertain.forget(gone); // sent while the page hid and answered after all
       delivered += result.delivered.length;
       rejected += result.rejected.length;
       if (result.delivered.length) o.onDelivered(result.delivered);
@@ -153,17 +163,66 @@ export class Flusher {
         return this.#result(delivered, rejected, result.error);
       }
       if (gone.length < events.length) {
-        this.#attempt++;
-        const delay = backoffDelay(this.#attempt, result.retryAfterMs, o.random);
-        this.#retryAt = o.clock.now() + delay;
-        this.schedule(delay);
-        if (result.error) o.onError(result.error);
+        this.#backOff(result);
         return this.#result(delivered, rejected, result.error);
       }
       this.#attempt = 0;
       this.#retryAt = 0;
     }
     return this.#result(delivered, rejected);
+  }
+
+  /** Wait before the next attempt: exponential with full jitter, at least `Retry-After`. */
+  #backOff(failure: { retryAfterMs?: number; error?: TidemarkError }): void {
+    this.#attempt++;
+    const delay = backoffDelay(this.#attempt, failure.retryAfterMs, this.#o.random);
+    this.#retryAt = this.#o.clock.now() + delay;
+    this.schedule(delay);
+    if (failure.error) this.#o.onError(failure.error);
+  }
+
+  /**
+   * Events of a batch whose earlier send no page saw the end of are asked about first: those
+   * the collector has stored leave the queue unsent. No question is asked when none is
+   * uncertain, or when the collector has no receipts (they are re-sent, to be deduped).
+   *
+   * @param explicit - the app's flush(): wait out the grace after a hide instead of stopping
+   * @returns the events to send and how many were found delivered, or `undefined` when the
+   *   drain must stop for now (within the grace after a hide, or the question failed)
+   */
+  async #resolveUncertain(events: TidemarkEvent[], keyOf: Map<string, string>, explicit: boolean): Promise<{ events: TidemarkEvent[]; stored: number } | undefined> {
+    const o = this.#o;
+    const { ids, at } = o.uncertain.read(o.clock.now());
+    const doubtful = ids.size ? events.filter((e) => ids.has(e.messageId)).map((e) => e.messageId) : [];
+    if (!doubtful.length) return { events, stored: 0 };
+    if (!o.transport.check || this.#noReceipts) {
+      o.uncertain.forget(doubtful);
+      return { events, stored: 0 };
+    }
+    const wait = at + UNCERTAIN_GRACE_MS - o.clock.now();
+    if (wait > 0) {
+      // A keepalive request of the page that hid may still be on its way: the app's flush()
+      // waits it out, an automatic drain comes back.
+      if (!explicit) {
+        this.schedule(wait);
+        return undefined;
+      }
+      await new Promise<void>((resolve) => o.clock.setTimeout(resolve, wait));
+    }
+    const answer = await o.transport.check(doubtful, o.context).catch(
+      (err: unknown): CheckResult => ({ stored: [], error: new TidemarkError('network', 'The receipts check threw', err) }),
+    );
+    if (answer.error) {
+      this.#backOff(answer); // delay, never drop, never send blind
+      return undefined;
+    }
+    if (answer.unsupported) this.#noReceipts = true;
+    const asked = new Set(doubtful);
+    const stored = new Set(answer.stored.filter((id) => asked.has(id)));
+    await o.queue.remove([...stored].flatMap((id) => keyOf.get(id) ?? []));
+    if (stored.size) o.onDelivered([...stored]);
+    o.uncertain.forget(doubtful);
+    return { events: events.filter((e) => !stored.has(e.messageId)), stored: stored.size };
   }
 
   #result(delivered: number, rejected: number, error?: TidemarkError): FlushResult {

@@ -5,6 +5,7 @@ import type { KeyValueStorage } from './key-value.js';
 import { RESCUE_PREFIX, rescueEvents } from './rescue.js';
 import type { SendResult, Transport } from './transport.js';
 import type { TidemarkEvent } from './types.js';
+import type { UncertainLedger } from './uncertain.js';
 
 /** How many of this page's unconfirmed events the page-hide path remembers. */
 const RECENT_LIMIT = 1_000;
@@ -21,6 +22,10 @@ export interface HideContext {
   maySend: boolean;
   /** `messageId`s a drain is sending right now. */
   inFlight: Set<string>;
+  /** Where events whose send this page cannot see the end of are marked. */
+  uncertain: UncertainLedger;
+  /** The time of hiding. */
+  now: number;
   onDelivered: (messageIds: string[]) => void;
   report: (error: TidemarkError) => void;
 }
@@ -69,14 +74,28 @@ export class HidePath {
         c.report(new TidemarkError('storage_unavailable', 'Rescuing unsaved events on page hide failed', err));
       }
     }
-    if (!c.transport.sendOnHide || !c.maySend) return;
+    if (c.transport.sendOnHide && c.maySend) this.#send(c);
+    // Requests in flight and keepalive sends may land after this page is gone; the next
+    // drainer asks the collector about these before sending them again.
+    if (c.mayPersist) {
+      try {
+        c.uncertain.mark([...c.inFlight, ...this.#handed], c.now);
+      } catch (err) {
+        c.report(new TidemarkError('storage_unavailable', 'Marking events in flight on page hide failed', err));
+      }
+    }
+  }
+
+  /** Hand this page's unconfirmed events, each at most once, to the transport's keepalive path. */
+  #send(c: HideContext): void {
     const events = [...this.#recent.values()].filter((e) => !this.#handed.has(e.messageId) && !c.inFlight.has(e.messageId));
     if (!events.length) return;
     try {
-      const { handed, result } = c.transport.sendOnHide(events, { writeKey: c.writeKey });
+      const { handed, result } = c.transport.sendOnHide!(events, { writeKey: c.writeKey });
       for (const id of handed) this.#handed.add(id);
       void result.then((r: SendResult) => {
-        for (const id of r.delivered) this.#recent.delete(id), this.deliveredOnHide.add(id);
+        for (const id of r.delivered) this.#recent.delete(id), this.#handed.delete(id), this.deliveredOnHide.add(id);
+        c.uncertain.forget(r.delivered); // the page lived to see the answer
         if (r.delivered.length) c.onDelivered(r.delivered);
       }, () => {});
     } catch (err) {

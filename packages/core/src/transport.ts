@@ -25,6 +25,18 @@ export interface SendResult {
   stop?: boolean;
 }
 
+/** The collector's answer to a delivery-receipts question. */
+export interface CheckResult {
+  /** Of the IDs asked, those the collector has durably stored. */
+  stored: string[];
+  /** The collector has no receipts (404/405): re-send; it is expected to dedupe by `messageId`. */
+  unsupported?: boolean;
+  /** The question failed (network, 5xx): ask again later and send none of these meanwhile. */
+  error?: TidemarkError;
+  /** Wait at least this long before asking again (from `Retry-After`). */
+  retryAfterMs?: number;
+}
+
 /** Per-send information the core hands to a transport. */
 export interface SendContext {
   writeKey: string;
@@ -45,6 +57,12 @@ export interface Transport {
    * so they stay queued, and the promise (if the page lives) says which were delivered.
    */
   sendOnHide?(events: TidemarkEvent[], ctx: SendContext): { handed: string[]; result: Promise<SendResult> };
+  /**
+   * Ask the collector's delivery receipts which of these events it has stored (at most 1,000
+   * IDs). The core asks only about events whose earlier send it could not observe; without
+   * this method it sends them again.
+   */
+  check?(messageIds: string[], ctx: SendContext): Promise<CheckResult>;
   /** Release sockets and timers. */
   close?(): Promise<void>;
 }

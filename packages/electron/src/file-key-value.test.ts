@@ -2,9 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TidemarkError } from '@tidemark/core';
+import { makeReadOnly, makeWritable, tempDir } from '@tidemark/node-store/testing';
 import { fileKeyValue } from './file-key-value.js';
-import { makeReadOnly, makeWritable } from './test-support/read-only-dir.js';
-import { tempDir } from './test-support/temp-dir.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(() => {

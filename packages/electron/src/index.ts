@@ -1,8 +1,8 @@
 export { initMain, TidemarkMain, QUIT_FLUSH_MS } from './init-main.js';
 export type { InitMainOptions } from './init-main.js';
-export { FileStore } from './file-store.js';
-export type { FileStoreOptions } from './file-store.js';
-export type { StoreFs, StoreFileHandle } from './store-fs.js';
+// The file store has its home in @tidemark/node-store; re-exported so Electron apps keep one import.
+export { FileStore } from '@tidemark/node-store';
+export type { FileStoreOptions, StoreFs, StoreFileHandle } from '@tidemark/node-store';
 export { fileKeyValue } from './file-key-value.js';
 export type { FileKeyValue, FileKeyValueOptions } from './file-key-value.js';
 export { installDeviceId, readDeviceInfo, eventDeviceContext, sessionDeviceContext } from './device-info.js';

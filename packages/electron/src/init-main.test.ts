@@ -2,14 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TidemarkError } from '@tidemark/core';
-import { FileStore } from './file-store.js';
+import { FileStore } from '@tidemark/node-store';
+import { tempDir, testEvent } from '@tidemark/node-store/testing';
 import { initMain, type InitMainOptions } from './init-main.js';
 import { IPC_CHANNEL } from './ipc-protocol.js';
 import { exposeTidemark, type TidemarkRendererApi } from './preload.js';
 import { startAckServer, type AckServer } from './test-support/ack-server.js';
 import { contextBridgeStandIn, electronStandIn } from './test-support/electron-stand-ins.js';
-import { testEvent } from './test-support/events.js';
-import { tempDir } from './test-support/temp-dir.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

@@ -1,11 +1,11 @@
 import { webcrypto } from 'node:crypto';
 import { join } from 'node:path';
 import { localLock, Tidemark, TidemarkError, VERSION, type TidemarkEvent, type TidemarkOptions, type Transport } from '@tidemark/core';
+import { FileStore } from '@tidemark/node-store';
 import { httpTransport } from '@tidemark/transport-http';
 import { eventDeviceContext, installDeviceId, readDeviceInfo, sessionDeviceContext } from './device-info.js';
 import type { ElectronMain } from './electron-types.js';
 import { fileKeyValue, type FileKeyValue } from './file-key-value.js';
-import { FileStore } from './file-store.js';
 import { registerIpcBridge } from './ipc-main.js';
 import { IPC_CHANNEL, type IpcMethod } from './ipc-protocol.js';
 import { electronLifecycle } from './main-lifecycle.js';

@@ -1,6 +1,6 @@
-import { TidemarkError, type Clock, type TidemarkEvent } from '@tidemark/core';
-import type { PackedBatch } from './batch-pack.js';
+import { TidemarkError, type Clock } from '@tidemark/core';
 import type { Closer } from './closer.js';
+import type { QueuedEvent } from './event-queue.js';
 import type { FetchLike } from './node-http-fetch.js';
 import { retryAfterMs, retryDelay, statusVerdict } from './response-status.js';
 import { sleep, whenAborted } from './sleep.js';
@@ -22,9 +22,9 @@ export interface SendOutcome {
   /** Events the collector stored. */
   delivered: number;
   /** Events refused for good, with the collector's reason. */
-  rejected: Array<{ event: TidemarkEvent; reason: string }>;
+  rejected: Array<{ item: QueuedEvent; reason: string }>;
   /** Events to put back at the front of the queue (retries used up, unauthorized, closing). */
-  requeue: TidemarkEvent[];
+  requeue: QueuedEvent[];
   /** Retries made. */
   retries: number;
   /** Problems to report, one per failed request chain. */
@@ -54,22 +54,22 @@ export class BatchSender {
   /**
    * Send one batch, with its retries and splits.
    *
-   * @param batch - events and their JSON text
+   * @param batch - queued events, with their JSON text
    * @returns what became of each event
    */
-  async send(batch: PackedBatch): Promise<SendOutcome> {
+  async send(batch: QueuedEvent[]): Promise<SendOutcome> {
     const outcome: SendOutcome = { delivered: 0, rejected: [], requeue: [], retries: 0, errors: [], pause: false };
-    await this.#sendPart(batch.events, batch.jsons, outcome);
+    await this.#sendPart(batch, outcome);
     return outcome;
   }
 
-  async #sendPart(events: TidemarkEvent[], jsons: string[], out: SendOutcome): Promise<void> {
+  async #sendPart(events: QueuedEvent[], out: SendOutcome): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       if (this.#o.closer.closed) {
         out.requeue.push(...events);
         return;
       }
-      const answer = await this.#post(jsons);
+      const answer = await this.#post(events);
       const verdict = 'error' in answer ? 'retry' : statusVerdict(answer.status, events.length);
       if ('error' in answer || verdict === 'retry') {
         const error = 'error' in answer ? answer.error : new TidemarkError('server', `the collector answered HTTP ${answer.status}; ${events.length} events will be retried`);
@@ -102,13 +102,13 @@ export class BatchSender {
           return;
         case 'split': {
           const mid = Math.ceil(events.length / 2);
-          await this.#sendPart(events.slice(0, mid), jsons.slice(0, mid), out);
-          await this.#sendPart(events.slice(mid), jsons.slice(mid), out);
+          await this.#sendPart(events.slice(0, mid), out);
+          await this.#sendPart(events.slice(mid), out);
           return;
         }
         case 'reject': {
           const code = answer.status === 413 ? 'event_too_large' : 'rejected';
-          for (const event of events) out.rejected.push({ event, reason: `HTTP ${answer.status}` });
+          for (const item of events) out.rejected.push({ item, reason: `HTTP ${answer.status}` });
           out.errors.push(new TidemarkError(code, `the collector refused ${events.length} event(s) for good (HTTP ${answer.status})`));
           return;
         }
@@ -117,27 +117,27 @@ export class BatchSender {
   }
 
   /** A 2xx: every event is stored except those the collector lists in `rejected`. */
-  #accept(events: TidemarkEvent[], text: string, out: SendOutcome): void {
+  #accept(events: QueuedEvent[], text: string, out: SendOutcome): void {
     const refused = rejectedIds(text);
     if (refused.size === 0) {
       out.delivered += events.length;
       return;
     }
-    for (const event of events) {
-      const reason = refused.get(event.messageId);
+    for (const item of events) {
+      const reason = refused.get(item.id);
       if (reason === undefined) out.delivered++;
-      else out.rejected.push({ event, reason });
+      else out.rejected.push({ item, reason });
     }
     out.errors.push(new TidemarkError('rejected', `the collector refused ${out.rejected.length} event(s): ${[...new Set(refused.values())].slice(0, 3).join('; ')}`));
   }
 
-  async #post(jsons: string[]): Promise<Answer> {
+  async #post(events: QueuedEvent[]): Promise<Answer> {
     const { clock, closer, timeout, endpoint } = this.#o;
     const request = new AbortController();
     const removeHook = closer.onClose(() => request.abort(new TidemarkError('closed', 'the client closed while a request was in flight')));
     const timer = clock.setTimeout(() => request.abort(new TidemarkError('network', `no answer from ${endpoint} within ${timeout} ms`)), timeout);
     try {
-      const body = `{"batch":[${jsons.join(',')}],"sentAt":"${new Date(clock.now()).toISOString()}"}`;
+      const body = `{"batch":[${events.map((item) => item.json).join(',')}],"sentAt":"${new Date(clock.now()).toISOString()}"}`;
       const work = this.#exchange(body, request.signal);
       work.catch(() => undefined); // it may lose the race below and reject later
       return await Promise.race([work, whenAborted(request.signal).then((reason) => Promise.reject(reason))]);

@@ -24,7 +24,7 @@ describe('close()', () => {
     const tm = client({ flushInterval: 10_000 });
     for (let i = 0; i < 3; i++) await tm.track({ event: 'Before close' });
     expect(clock.pending()).toContain(10_000);
-    expect(await tm.close()).toEqual({ delivered: 3, dropped: 0 });
+    expect(await tm.close()).toEqual({ delivered: 3, dropped: 0, kept: 0 });
     expect(clock.pending()).toEqual([]);
     await tm.track({ event: 'After close' });
     await tm.identify('u1');
@@ -51,7 +51,7 @@ describe('close()', () => {
     const closing = tm.close();
     await clock.waitForTimer(1_000);
     clock.advance(5_000);
-    expect(await closing).toEqual({ delivered: 0, dropped: 7 });
+    expect(await closing).toEqual({ delivered: 0, dropped: 7, kept: 0 });
     expect(drops).toEqual([{ reason: 'closed', count: 7 }]);
     expect(tm.stats()).toMatchObject({ dropped: 7, queued: 0, inFlight: 0 });
   });
@@ -63,7 +63,7 @@ describe('close()', () => {
     const closing = tm.close();
     await server.waitFor(() => server.requests.length === 1);
     clock.advance(5_000);
-    expect(await closing).toEqual({ delivered: 0, dropped: 1 });
+    expect(await closing).toEqual({ delivered: 0, dropped: 1, kept: 0 });
   });
 
   it('finishes even when an injected fetch ignores the abort signal', async () => {
@@ -72,6 +72,6 @@ describe('close()', () => {
     const closing = tm.close();
     await new Promise((resolve) => setTimeout(resolve, 10));
     clock.advance(5_000);
-    expect(await closing).toEqual({ delivered: 0, dropped: 1 });
+    expect(await closing).toEqual({ delivered: 0, dropped: 1, kept: 0 });
   });
 });

@@ -1,14 +1,17 @@
-import type { TidemarkEvent } from '@tidemark/core';
+import { eventJson, type TidemarkError, type TidemarkEvent } from '@tidemark/core';
 import { packBatch } from './batch-pack.js';
 import { BatchSender, type SendOutcome } from './batch-sender.js';
+import { CLOSE_TIMEOUT_MS } from './close-limit.js';
 import { Closer } from './closer.js';
-import { EventQueue } from './event-queue.js';
+import { DropNotice } from './drop-notice.js';
+import { EventQueue, type QueuedEvent } from './event-queue.js';
+import { Intake } from './intake.js';
+import { ProcessHold } from './process-hold.js';
+import { QueueRoom } from './queue-room.js';
 import { asTidemarkError, type Reporter } from './reporter.js';
-import type { DropReason, ResolvedServerOptions } from './server-options.js';
+import type { ResolvedServerOptions } from './server-options.js';
 import { sleep } from './sleep.js';
-
-/** How long `close()` keeps trying before it drops what is left. */
-export const CLOSE_TIMEOUT_MS = 5_000;
+import { Spool } from './spool.js';
 
 /** Delivery counters (the client adds `invalid`). */
 export interface DeliveryCounts {
@@ -20,20 +23,41 @@ export interface DeliveryCounts {
   retries: number;
 }
 
+/** What became of the events left when `close()` ended. */
+export interface ClosedCounts {
+  /** Dropped: no spool to keep them in. */
+  dropped: number;
+  /** Left in the spool's files for the next start. */
+  kept: number;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /**
- * The delivery stage of a server client: the bounded queue, batches in flight (at most
- * `maxConcurrentRequests`), their outcomes, and the pause after a refused key or a collector
- * that keeps failing. Events come in built and valid; nothing here throws.
+ * The delivery stage of a server client: the intake of each tick's calls, the send queue
+ * (mirrored in the spool's files when there is one), the bounds and the backpressure on what
+ * is held, batches in flight (at most `maxConcurrentRequests`), their outcomes, and the pause
+ * after a refused key or a collector that keeps failing. Events come in built and valid;
+ * nothing here throws.
  */
 export class Delivery {
   readonly #o: ResolvedServerOptions;
   readonly #reporter: Reporter;
-  readonly #queue: EventQueue;
+  readonly #queue = new EventQueue();
+  readonly #hold = new ProcessHold();
+  readonly #room: QueueRoom;
+  readonly #spool: Spool | undefined;
+  readonly #intake: Intake;
   readonly #closer = new Closer();
   readonly #sender: BatchSender;
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #counts = { delivered: 0, rejected: 0, dropped: 0, retries: 0, inFlight: 0 };
-  #pumpQueued = false;
+  readonly #counts = { delivered: 0, rejected: 0, retries: 0, inFlight: 0 };
+  readonly #drops: DropNotice;
+  /** Events held (taken in, being written, queued or in flight), and the bytes of the sized ones. */
+  #held = 0;
+  #heldBytes = 0;
+  /** The spool's backlog is in the queue (at once without a spool). */
+  readonly #ready: Promise<void>;
   #paused = false;
 
   /**
@@ -43,21 +67,99 @@ export class Delivery {
   constructor(options: ResolvedServerOptions, reporter: Reporter) {
     this.#o = options;
     this.#reporter = reporter;
-    this.#queue = new EventQueue(options.maxQueueSize);
+    this.#room = new QueueRoom(options.maxQueueSize, options.maxQueueBytes, this.#hold);
+    this.#drops = new DropNotice(reporter, options.onDrop, options.maxQueueSize, options.maxQueueBytes);
     this.#sender = new BatchSender({ ...options, closer: this.#closer });
-  }
-
-  /** Queue an event; at `flushAt` a send starts in a microtask, so one tick's calls pack together. */
-  enqueue(event: TidemarkEvent): void {
-    if (this.#queue.push(event)) this.drop(1, 'queue_full');
-    if (this.#queue.length >= this.#o.flushAt && !this.#pumpQueued && !this.#paused) {
-      this.#pumpQueued = true;
-      queueMicrotask(this.#pump);
+    const onBad = (_event: TidemarkEvent, error: TidemarkError): void => this.#refuse(error);
+    if (options.spool) {
+      const spool = (this.#spool = new Spool(options.spool, (error) => reporter.report(error, error.code)));
+      // The store writes the events, with core's cached JSON text of each.
+      this.#intake = new Intake({ sink: (items, events) => this.#spoolIn(spool, items, events), serialize: eventJson, withEvents: true, onBad });
+      this.#ready = this.#loadBacklog(spool);
+    } else {
+      this.#intake = new Intake({ sink: (items) => this.#queueIn(items), serialize: JSON.stringify, withEvents: false, onBad });
+      this.#ready = RESOLVED;
     }
   }
 
-  /** Send everything queued now; resolves when it and what was in flight have settled. */
+  /**
+   * Take an event in. It is sized with the rest of its tick in a microtask, then queued (with
+   * a spool: once written); at `flushAt` queued events a send starts, so one tick's calls pack
+   * together.
+   *
+   * @returns resolves at once while there is room (with a spool: once the event is durable);
+   *   from 90% of a bound, once the client is back under it
+   */
+  enqueue(event: TidemarkEvent): Promise<void> {
+    this.#intake.push(event);
+    // Checked per call, as the seed did: a caller that never awaits meets the bound exactly.
+    if (++this.#held > this.#room.maxEvents && this.#dropOldest()) this.#drops.note(1, 'queue_full');
+    const done = this.#spool ? this.#intake.tickDone() : RESOLVED;
+    if (!this.#room.tight(this.#held, this.#heldBytes)) return done;
+    const room = this.#room.wait();
+    return this.#spool ? done.then(() => room) : room;
+  }
+
+  /**
+   * Send everything queued now, holding the process open until it settles.
+   *
+   * @returns resolves when what was queued at the call and what was in flight have settled
+   */
   async flush(): Promise<void> {
+    const release = this.#hold.acquire();
+    try {
+      await this.#drain();
+    } finally {
+      release();
+    }
+  }
+
+  /** The timer ticked: lift a pause and send what is queued. */
+  tick(): void {
+    this.#paused = false;
+    if (this.#queue.length > 0 || this.#intake.length > 0) void this.#drain();
+  }
+
+  /**
+   * Flush for at most {@link CLOSE_TIMEOUT_MS}, then end requests and backoff waits, release
+   * sockets, and drop what is left, or leave it in the spool. Holds the process open until
+   * done, so a process whose only work is a backoff wait does not exit with the promise
+   * unsettled.
+   *
+   * @returns how many events were dropped and how many kept in the spool
+   */
+  async close(): Promise<ClosedCounts> {
+    const release = this.#hold.acquire();
+    try {
+      const limit = new Closer();
+      await Promise.race([this.#drain(), sleep(this.#o.clock, CLOSE_TIMEOUT_MS, limit)]);
+      limit.close();
+      this.#closer.close(); // aborted sends hand their events back to the queue
+      await Promise.all(this.#inFlight);
+      this.#o.closeFetch?.();
+      await this.#ready;
+      await this.#intake.settled();
+      const left = this.#queue.clear();
+      this.#uncount(left);
+      this.#room.open();
+      // Kept only where they really are on disk: a spool that fell back to memory keeps nothing.
+      if (this.#spool && (await this.#spool.close())) return { dropped: 0, kept: left.length };
+      this.#drops.note(left.length, 'closed');
+      return { dropped: left.length, kept: 0 };
+    } finally {
+      release();
+    }
+  }
+
+  /** @returns the counters now */
+  counts(): DeliveryCounts {
+    return { queued: this.#queue.length + this.#intake.length, dropped: this.#drops.dropped, ...this.#counts };
+  }
+
+  /** Send what is queued (and what this tick took in); resolves when it and what was in flight have settled. */
+  async #drain(): Promise<void> {
+    await this.#ready;
+    await this.#intake.settled();
     let remaining = this.#queue.length;
     while (remaining > 0 && !this.#closer.closed) {
       if (this.#inFlight.size >= this.#o.maxConcurrentRequests) {
@@ -71,59 +173,78 @@ export class Delivery {
     await Promise.all(this.#inFlight);
   }
 
-  /** The timer ticked: lift a pause and send what is queued. */
-  tick(): void {
-    this.#paused = false;
-    if (this.#queue.length > 0) void this.flush();
+  /** Memory: a tick's sized events join the queue. */
+  #queueIn(items: QueuedEvent[]): void {
+    this.#countBytes(items);
+    this.#take(items);
   }
 
-  /**
-   * Flush for at most {@link CLOSE_TIMEOUT_MS}, then end requests and backoff waits, release
-   * sockets and drop what is left.
-   *
-   * @returns how many events were dropped
-   */
-  async close(): Promise<number> {
-    const limit = new Closer();
-    await Promise.race([this.flush(), sleep(this.#o.clock, CLOSE_TIMEOUT_MS, limit)]);
-    limit.close();
-    this.#closer.close(); // aborted sends hand their events back to the queue
-    await Promise.all(this.#inFlight);
-    this.#o.closeFetch?.();
-    const dropped = this.#queue.clear();
-    this.drop(dropped, 'closed');
-    return dropped;
+  /** Spool: a tick's sized events are written (after the backlog is loaded), then queued with their keys. */
+  async #spoolIn(spool: Spool, items: QueuedEvent[], events: TidemarkEvent[]): Promise<void> {
+    this.#countBytes(items);
+    await this.#ready;
+    await spool.append(items, events);
+    this.#take(items);
   }
 
-  /** @returns the counters now */
-  counts(): DeliveryCounts {
-    return { queued: this.#queue.length, ...this.#counts };
+  /** What earlier clients left in the spool goes first, and starts sending at once. */
+  async #loadBacklog(spool: Spool): Promise<void> {
+    const { items, refused } = await spool.backlog();
+    for (const error of refused) this.#reporter.report(error, error.code);
+    this.#counts.rejected += refused.length;
+    this.#held += items.length;
+    this.#countBytes(items);
+    this.#take(items);
+    if (items.length) queueMicrotask(() => void this.#drain());
   }
 
-  /**
-   * Count dropped events, warn once per reason and tell `onDrop`.
-   *
-   * @param count - how many (nothing happens for 0)
-   * @param reason - why
-   */
-  drop(count: number, reason: DropReason): void {
-    if (count === 0) return;
-    this.#counts.dropped += count;
-    this.#reporter.warn(
-      reason === 'queue_full'
-        ? `events dropped: more than maxQueueSize (${this.#o.maxQueueSize}) queued; the oldest go first`
-        : `${count} event(s) still undelivered when close() gave up after ${CLOSE_TIMEOUT_MS / 1000} s were dropped`,
-      reason,
-    );
-    try {
-      this.#o.onDrop?.({ reason, count });
-    } catch {
-      // The app's handler failed; delivery carries on.
+  #countBytes(items: QueuedEvent[]): void {
+    for (const item of items) this.#heldBytes += item.bytes;
+  }
+
+  /** Queue held events, drop the oldest while what is held is over a bound, and send at `flushAt`. */
+  #take(items: QueuedEvent[]): void {
+    this.#queue.push(items);
+    let dropped = 0;
+    while (this.#room.over(this.#held, this.#heldBytes) && this.#dropOldest()) dropped++;
+    this.#drops.note(dropped, 'queue_full');
+    if (!this.#closer.closed) this.#pump();
+  }
+
+  /** Take the oldest event not yet sent out of what is held. @returns false when there is none */
+  #dropOldest(): boolean {
+    const item = this.#queue.shift();
+    if (item) {
+      this.#leave([item]);
+      return true;
     }
+    // Everything else is in flight or being written: over the bound until those settle.
+    if (this.#intake.shift() === undefined) return false;
+    this.#held--;
+    return true;
+  }
+
+  /** Events that left for good (delivered, refused, dropped): out of the counts and the spool. */
+  #leave(items: QueuedEvent[]): void {
+    this.#uncount(items);
+    this.#spool?.remove(items);
+    this.#room.update(this.#held, this.#heldBytes);
+  }
+
+  #uncount(items: QueuedEvent[]): void {
+    this.#held -= items.length;
+    for (const item of items) this.#heldBytes -= item.bytes;
+  }
+
+  /** An event refused before queueing (unserializable, over 32 KB). */
+  #refuse(error: TidemarkError): void {
+    this.#held--;
+    this.#counts.rejected++;
+    this.#reporter.report(error, error.code);
+    this.#room.update(this.#held, this.#heldBytes);
   }
 
   readonly #pump = (): void => {
-    this.#pumpQueued = false;
     while (!this.#paused && this.#inFlight.size < this.#o.maxConcurrentRequests && this.#queue.length >= this.#o.flushAt) {
       if (this.#startBatch(Infinity) === 0) break;
     }
@@ -131,30 +252,34 @@ export class Delivery {
 
   /** Take one batch off the queue and send it; returns how many events left the queue. */
   #startBatch(limit: number): number {
-    const { batch, taken } = packBatch(this.#queue, limit, (_event, error) => {
-      this.#counts.rejected++;
-      this.#reporter.report(error, error.code);
-    });
-    if (batch.events.length === 0) return taken;
-    this.#counts.inFlight += batch.events.length;
+    const items = packBatch(this.#queue, limit);
+    if (items.length === 0) return 0;
+    this.#counts.inFlight += items.length;
     const sending: Promise<void> = this.#sender
-      .send(batch)
-      .catch((error: unknown): SendOutcome => ({ delivered: 0, rejected: [], requeue: batch.events, retries: 0, errors: [asTidemarkError(error)], pause: true }))
+      .send(items)
+      .catch((error: unknown): SendOutcome => ({ delivered: 0, rejected: [], requeue: items, retries: 0, errors: [asTidemarkError(error)], pause: true }))
       .then((outcome) => {
-        this.#counts.inFlight -= batch.events.length;
+        this.#counts.inFlight -= items.length;
         this.#inFlight.delete(sending);
-        this.#settle(outcome);
+        this.#settle(items, outcome);
       });
     this.#inFlight.add(sending);
-    return taken;
+    return items.length;
   }
 
-  #settle(outcome: SendOutcome): void {
+  #settle(items: QueuedEvent[], outcome: SendOutcome): void {
     this.#counts.delivered += outcome.delivered;
     this.#counts.rejected += outcome.rejected.length;
     this.#counts.retries += outcome.retries;
     for (const error of outcome.errors) this.#reporter.report(error, error.code);
-    if (outcome.requeue.length) this.drop(this.#queue.unshift(outcome.requeue), 'queue_full');
+    // Back to the front of the queue (the in-flight events were held all along, so no bound
+    // is crossed); the rest have left for good.
+    this.#queue.unshift(outcome.requeue);
+    if (outcome.requeue.length === 0) this.#leave(items);
+    else {
+      const back = new Set(outcome.requeue);
+      this.#leave(items.filter((item) => !back.has(item)));
+    }
     if (outcome.delivered > 0) this.#paused = false;
     // A refused key or a collector that keeps failing: wait for the timer (or flush()) instead
     // of hammering it with the next batch at once.

@@ -1,9 +1,9 @@
 export { createServerClient } from './create-server-client.js';
 export { ServerClient } from './server-client.js';
-export { CLOSE_TIMEOUT_MS } from './delivery.js';
+export { CLOSE_TIMEOUT_MS } from './close-limit.js';
 export type { ClientStats, CloseResult } from './server-client.js';
 export { RequestClient } from './request-client.js';
-export type { ServerClientOptions, Logger, DropInfo, DropReason } from './server-options.js';
+export type { ServerClientOptions, SpoolOptions, Logger, DropInfo, DropReason } from './server-options.js';
 export { DEFAULT_HOST } from './server-options.js';
 export type {
   Properties, TimeInput, CommonOptions, TrackOptions, IdentifyOptions, PageOptions, GroupOptions, AliasOptions,

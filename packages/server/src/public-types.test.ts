@@ -1,4 +1,4 @@
-import { describe, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   createExportClient, createServerClient, readAttribution, tidemark, withTidemark,
   type Attribution, type CloseResult, type ExportPage, type RequestClient, type ServerClient,
@@ -24,6 +24,16 @@ describe('public types', () => {
     createServerClient({ writeKey: 'k', flushEvery: 10 });
     // @ts-expect-error group needs a group ID
     void client.group('u1');
+    expectTypeOf<CloseResult>().toEqualTypeOf<{ delivered: number; dropped: number; kept: number }>();
+    // Misuse is a type error and, for plain JavaScript, an error at once.
+    expect(() =>
+      // @ts-expect-error a spool needs its directory
+      createServerClient({ writeKey: 'k', spool: {} }),
+    ).toThrow(/spool needs a directory/);
+    expect(() =>
+      // @ts-expect-error the byte bound is a number of bytes
+      createServerClient({ writeKey: 'k', maxQueueBytes: '64MB' }),
+    ).toThrow(/maxQueueBytes must be an integer/);
     void client.close();
   });
 

@@ -1,5 +1,5 @@
 import { nanoid } from 'nanoid';
-import { TidemarkError, type EventType, type TimerHandle } from '@tidemark/core';
+import { TidemarkError, type EventType, type TidemarkEvent, type TimerHandle } from '@tidemark/core';
 import { NO_SESSION } from './attribution-names.js';
 import {
   aliasFields, groupFields, identifyFields, pageFields, trackFields,
@@ -25,7 +25,10 @@ export interface ClientStats {
   delivered: number;
   /** Events refused for good by the collector (400/422, `rejected` list, 32 KB). */
   rejected: number;
-  /** Events dropped: the oldest over `maxQueueSize`, and what was left when `close()` gave up. */
+  /**
+   * Events dropped: the oldest over `maxQueueSize` or `maxQueueBytes`, and (without a spool)
+   * what was left when `close()` gave up.
+   */
   dropped: number;
   /** Calls that could not become an event (reported through `onError`). */
   invalid: number;
@@ -33,21 +36,26 @@ export interface ClientStats {
   retries: number;
 }
 
-/** What `close()` achieved. */
+/**
+ * What `close()` achieved. Every event held when it began is in exactly one count (or was
+ * refused by the collector, which `stats().rejected` counts).
+ */
 export interface CloseResult {
   /** Events delivered during the final flush. */
   delivered: number;
-  /** Events still undelivered after the 5-second limit, now dropped. */
+  /** Events still undelivered after the 5-second limit, now dropped (always 0 with a spool). */
   dropped: number;
+  /** Events still undelivered after the 5-second limit, left in the spool for the next start (0 without one). */
+  kept: number;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
- * The server-side client: queues backend events in memory, stamps each with the visitor's
- * anonymous ID, and delivers them in `/v1/batch` requests (at most `maxConcurrentRequests`
- * at once) with retry and backoff. Every method returns at once; nothing throws after set-up.
- * Create it with {@link createServerClient}.
+ * The server-side client: queues backend events in memory (or in a durable spool), stamps
+ * each with the visitor's anonymous ID, and delivers them in `/v1/batch` requests (at most
+ * `maxConcurrentRequests` at once) with retry and backoff. Every method returns at once
+ * while there is room; nothing throws after set-up. Create it with {@link createServerClient}.
  */
 export class ServerClient {
   readonly #o: ResolvedServerOptions;
@@ -74,7 +82,9 @@ export class ServerClient {
    * Track an event: `track({ event, userId?, anonymousId?, properties?, timestamp? })`, or
    * the legacy `track(userId | null, event, properties?)`.
    *
-   * @returns a promise that is already resolved: the event is queued, not yet sent
+   * @returns a promise that resolves once the event is queued: at once while there is room
+   *   (with a spool, once it is on disk); from 90% of `maxQueueSize` or `maxQueueBytes`, once
+   *   the client is back under that. Awaiting it is backpressure; not awaiting it is fine too.
    * @example await client.track({ event: 'Purchase Completed', userId: 'u1', properties: { amount: 99.99 } })
    */
   track(options: TrackOptions): Promise<void>;
@@ -158,8 +168,9 @@ export class ServerClient {
   }
 
   /**
-   * Send everything queued now, and wait for it (and for requests already in flight).
-   * Events whose retries run out go back to the front of the queue for the next flush.
+   * Send everything queued now, and wait for it (and for requests already in flight),
+   * keeping the process alive meanwhile. Events whose retries run out go back to the front
+   * of the queue for the next flush, so it settles within `retryLimit` backoffs.
    *
    * @returns resolves when every event queued at the call has been delivered, refused or re-queued
    */
@@ -169,10 +180,11 @@ export class ServerClient {
 
   /**
    * Stop the flush timer, flush what is queued for at most 5 seconds, then drop what is left
-   * (counted in the result). Calls made after `close()` are ignored. Calling it twice
-   * returns the same promise.
+   * (with a spool: leave it on disk for the next start), counted in the result. The process
+   * stays alive until it settles, which it always does. Calls made after `close()` are
+   * ignored. Calling it twice returns the same promise.
    *
-   * @returns how many events went out during the close and how many were dropped
+   * @returns how many events went out during the close, and how many were dropped or kept
    * @example process.on('SIGTERM', async () => { await client.close(); process.exit(0); })
    */
   close(): Promise<CloseResult> {
@@ -188,8 +200,8 @@ export class ServerClient {
   async #close(): Promise<CloseResult> {
     if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
     const before = this.#delivery.counts().delivered;
-    const dropped = await this.#delivery.close();
-    return { delivered: this.#delivery.counts().delivered - before, dropped };
+    const { dropped, kept } = await this.#delivery.close();
+    return { delivered: this.#delivery.counts().delivered - before, dropped, kept };
   }
 
   #call(type: EventType, read: FieldReader, a: unknown, b: unknown, c: unknown, defaults: RequestDefaults | undefined): Promise<void> {
@@ -197,22 +209,23 @@ export class ServerClient {
       this.#reporter.log('a call after close() was ignored');
       return RESOLVED;
     }
+    let event: TidemarkEvent;
     try {
       const fields = read(a, b, c);
-      const event = buildEvent(type, fields, {
+      event = buildEvent(type, fields, {
         anonymousId: this.#anonymousIdOf(fields.anonymousId, defaults),
         sessionId: this.#sessionIdOf(fields.sessionId, defaults),
         userId: defaults?.userId,
         now: this.#isoNow(),
         messageId: this.#nextMessageId(),
       });
-      this.#delivery.enqueue(event);
-      if (this.#reporter.debug) this.#reporter.log(`queued ${event.type} ${event.event ?? event.name ?? ''} ${event.messageId}`);
     } catch (error) {
       this.#invalid++;
       this.#reporter.report(asTidemarkError(error));
+      return RESOLVED;
     }
-    return RESOLVED;
+    if (this.#reporter.debug) this.#reporter.log(`queued ${event.type} ${event.event ?? event.name ?? ''} ${event.messageId}`);
+    return this.#delivery.enqueue(event);
   }
 
   /** The current time as ISO 8601; calls within one millisecond share the string. */

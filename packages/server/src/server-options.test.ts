@@ -20,7 +20,8 @@ describe('server client options', () => {
     const o = resolveServerOptions({ writeKey: 'wk_test' });
     expect(o).toMatchObject({
       writeKey: 'wk_test', endpoint: 'http://localhost:8787/v1/batch', flushAt: 20, flushInterval: 10_000,
-      timeout: 10_000, retryLimit: 3, maxQueueSize: 1_000, maxConcurrentRequests: 4, debug: false,
+      timeout: 10_000, retryLimit: 3, maxQueueSize: 100_000, maxQueueBytes: 64 * 1024 * 1024, maxConcurrentRequests: 4, debug: false,
+      spool: undefined,
     });
   });
 
@@ -42,8 +43,11 @@ describe('server client options', () => {
     [{ flushAt: '20' }, 'flushAt must be an integer from 1 to 100 (got "20")'],
     [{ timeout: 999 }, 'timeout must be an integer from 1000 to 60000'],
     [{ timeout: 60_001 }, 'timeout must be an integer from 1000 to 60000'],
-    [{ maxQueueSize: 99 }, 'maxQueueSize must be an integer from 100 to 10000'],
-    [{ maxQueueSize: 10_001 }, 'maxQueueSize must be an integer from 100 to 10000'],
+    [{ maxQueueSize: 99 }, 'maxQueueSize must be an integer from 100 to 1000000'],
+    [{ maxQueueSize: 1_000_001 }, 'maxQueueSize must be an integer from 100 to 1000000'],
+    [{ maxQueueBytes: 1024 }, 'maxQueueBytes must be an integer from 1048576 to 1073741824'],
+    [{ spool: {} }, 'spool needs a directory'],
+    [{ spool: { dir: '' } }, 'spool needs a directory'],
     [{ retryLimit: -1 }, 'retryLimit must be an integer from 0 to 10'],
     [{ flushInterval: -5 }, 'flushInterval must be an integer from 0 to 86400000'],
     [{ maxConcurrentRequests: 0 }, 'maxConcurrentRequests must be an integer from 1 to 32'],

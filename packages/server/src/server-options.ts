@@ -9,8 +9,10 @@ export interface Logger {
 
 /**
  * Why events left a server client undelivered.
- * - `queue_full`: more than `maxQueueSize` were waiting (a long collector outage); the oldest went.
- * - `closed`: `close()` reached its 5-second limit with these still unsent.
+ * - `queue_full`: more than `maxQueueSize` events or `maxQueueBytes` bytes were held (a long
+ *   collector outage, callers that do not await `track()`); the oldest went.
+ * - `closed`: `close()` reached its 5-second limit with these still unsent (without a spool;
+ *   with one they are kept for the next start instead).
  */
 export type DropReason = 'queue_full' | 'closed';
 
@@ -18,6 +20,12 @@ export type DropReason = 'queue_full' | 'closed';
 export interface DropInfo {
   reason: DropReason;
   count: number;
+}
+
+/** Options of the durable spool ({@link ServerClientOptions.spool}). */
+export interface SpoolOptions {
+  /** Directory of the spool's files; created if missing. */
+  dir: string;
 }
 
 /** Options of {@link createServerClient}; the names, defaults and ranges of common Node tracking SDKs. */
@@ -53,10 +61,25 @@ export interface ServerClientOptions {
    */
   retryLimit?: number;
   /**
-   * Most events held in memory (100–10000); beyond it the oldest is dropped and counted.
-   * @default 1000
+   * Most events held, queued or in flight (100–1,000,000). From 90% of it `track()` returns
+   * a promise that waits for room; beyond it the oldest event is dropped and counted.
+   * @default 100000
    */
   maxQueueSize?: number;
+  /**
+   * Most bytes of event JSON held, queued or in flight (1 MiB–1 GiB); the same 90% wait and
+   * drop-oldest as {@link ServerClientOptions.maxQueueSize}, so a burst of large events cannot
+   * exhaust the process's memory.
+   * @default 67108864 (64 MiB)
+   */
+  maxQueueBytes?: number;
+  /**
+   * Keep the queue in files in `dir` (Node only): `track()` resolves once its event is
+   * fsynced, and what a crash, a `kill -9` or a `close()` that timed out left behind is sent
+   * by the next client started on the same directory. One process owns a directory at a time.
+   * @example { spool: { dir: '/var/lib/my-app/tidemark' } }
+   */
+  spool?: SpoolOptions;
   /**
    * Most requests in flight at once (1–32).
    * @default 4
@@ -92,6 +115,8 @@ export interface ResolvedServerOptions {
   timeout: number;
   retryLimit: number;
   maxQueueSize: number;
+  maxQueueBytes: number;
+  spool: SpoolOptions | undefined;
   maxConcurrentRequests: number;
   debug: boolean;
   logger: Logger;
@@ -107,6 +132,7 @@ export interface ResolvedServerOptions {
 export const DEFAULT_HOST = 'http://localhost:8787';
 
 const PRINTABLE_KEY = /^[\x21-\x7e]{1,512}$/;
+const MIB = 1024 * 1024;
 
 /**
  * Apply defaults and check every option; a wrong one throws at once with the fix.
@@ -141,7 +167,9 @@ export function resolveServerOptions(input: ServerClientOptions | string): Resol
     flushInterval: integerIn('flushInterval', options.flushInterval, 10_000, 0, 86_400_000),
     timeout: integerIn('timeout', options.timeout, 10_000, 1_000, 60_000),
     retryLimit: integerIn('retryLimit', options.retryLimit, 3, 0, 10),
-    maxQueueSize: integerIn('maxQueueSize', options.maxQueueSize, 1_000, 100, 10_000),
+    maxQueueSize: integerIn('maxQueueSize', options.maxQueueSize, 100_000, 100, 1_000_000),
+    maxQueueBytes: integerIn('maxQueueBytes', options.maxQueueBytes, 64 * MIB, MIB, 1024 * MIB),
+    spool: spoolOptions(options.spool),
     maxConcurrentRequests: integerIn('maxConcurrentRequests', options.maxConcurrentRequests, 4, 1, 32),
     debug: options.debug === true,
     logger,
@@ -197,6 +225,16 @@ export function integerIn(name: string, value: unknown, fallback: number, min: n
     throw invalid(`${name} must be an integer from ${min} to ${max} (got ${describe(value)})`);
   }
   return value;
+}
+
+/** The spool option checked: a directory path, or nothing. */
+function spoolOptions(spool: unknown): SpoolOptions | undefined {
+  if (spool === undefined) return undefined;
+  const dir = (spool as { dir?: unknown } | null)?.dir;
+  if (typeof dir !== 'string' || dir.length === 0) {
+    throw invalid(`spool needs a directory (pass { spool: { dir: '/var/lib/my-app/tidemark' } }; dir: ${describe(dir)})`);
+  }
+  return { dir };
 }
 
 function invalid(message: string): TidemarkError {

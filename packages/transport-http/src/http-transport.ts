@@ -3,6 +3,7 @@ import { merge, readAcceptance, type RequestOutcome } from './acceptance.js';
 import { batchBody, chunkEvents } from './chunk.js';
 import { classifyStatus, parseRetryAfter } from './status.js';
 import { sendOnHide } from './unload.js';
+import { askReceipts } from './receipts.js';
 
 /**
  * What the transport needs of `fetch`: a POST to a URL string. `globalThis.fetch`, undici's
@@ -18,6 +19,8 @@ export interface HttpTransportOptions {
   host: string;
   /** Batch path. @default '/v1/batch' */
   path?: string;
+  /** Delivery-receipts path (asked before re-sending events a page could not see sent). @default '/v1/receipts' */
+  receiptsPath?: string;
   /** Extra request headers. */
   headers?: Record<string, string>;
   /** Abort a request after this long, in ms. @default 10000 */
@@ -48,17 +51,20 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   if (!options || typeof options.host !== 'string' || !/^https?:\/\//.test(options.host)) {
     throw new TidemarkError('invalid_option', "host must be the collector's URL (pass { host: 'https://collector.example' })");
   }
-  const url = options.host.replace(/\/+$/, '') + (options.path ?? '/v1/batch');
+  const host = options.host.replace(/\/+$/, '');
+  const url = host + (options.path ?? '/v1/batch');
+  const receiptsUrl = host + (options.receiptsPath ?? '/v1/receipts');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const doFetch: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const authOf = (writeKey: string) => `Basic ${btoa(unescape(encodeURIComponent(`${writeKey}:`)))}`;
+  const headersOf = (ctx: SendContext): Record<string, string> => ({ 'Content-Type': 'application/json', Authorization: authOf(ctx.writeKey), ...options.headers });
 
   async function post(events: TidemarkEvent[], ctx: SendContext): Promise<RequestOutcome> {
     const ids = events.map((e) => e.messageId);
     let response: Response;
     try {
-      const headers: Record<string, string> = { 'Content-Type': 'application/json', Authorization: authOf(ctx.writeKey), ...options.headers };
+      const headers = headersOf(ctx);
       let body: BodyInit = batchBody(events);
       if (options.compress && body.length >= COMPRESS_MIN_BYTES && typeof CompressionStream !== 'undefined') {
         body = await gzip(body);
@@ -104,6 +110,9 @@ export function httpTransport(options: HttpTransportOptions): Transport {
     },
     sendOnHide(events, ctx) {
       return sendOnHide(events, ctx.writeKey, url, doFetch);
+    },
+    check(messageIds, ctx) {
+      return askReceipts(receiptsUrl, messageIds, headersOf(ctx), doFetch, timeoutSignal(timeoutMs, ctx.signal));
     },
   };
 }

@@ -275,8 +275,11 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
     return pending.promise;
   };
 
+  const fallbackCheck = opts.fallback?.check?.bind(opts.fallback);
   return {
     send,
+    // Receipts are asked over HTTP: a question must not wait behind the socket's reconnects.
+    ...(fallbackCheck ? { check: fallbackCheck } : {}),
     sendOnHide(events, ctx) {
       const ids = Array.isArray(events) ? events.map((e) => e.messageId) : [];
       const { fallback } = opts;

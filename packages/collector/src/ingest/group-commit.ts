@@ -38,6 +38,8 @@ export class GroupCommitter {
   #pending: Pending[] = [];
   #scheduled: NodeJS.Immediate | null = null;
   #writing = 0;
+  /** Settles with the newest submission. */
+  #last: Promise<void> = Promise.resolve();
   #idle: Array<() => void> = [];
 
   /**
@@ -60,10 +62,25 @@ export class GroupCommitter {
    */
   submit(rows: EventRow[], touches: SessionTouch[]): Promise<CommitOutcome> {
     if (rows.length === 0 && touches.length === 0) return Promise.resolve({ stored: 0, duplicates: 0 });
-    return new Promise((resolve, reject) => {
+    const outcome = new Promise<CommitOutcome>((resolve, reject) => {
       this.#pending.push({ rows, touches, resolve, reject });
       this.#scheduled ??= setImmediate(() => this.#flush());
     });
+    this.#last = outcome.then(
+      () => {},
+      () => {},
+    );
+    return outcome;
+  }
+
+  /**
+   * Resolve once everything submitted before this call is committed or failed (what comes
+   * later is not waited for). Groups commit in order on one writer, so the last one is enough.
+   *
+   * @returns a promise that never rejects
+   */
+  settled(): Promise<void> {
+    return this.#last;
   }
 
   /** Requests waiting for a commit (not counting the one being written). */

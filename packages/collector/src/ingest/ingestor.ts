@@ -54,6 +54,16 @@ export class Ingestor {
   }
 
   /**
+   * Resolve once every request ingested before this call is committed or failed: a receipts
+   * question asked right after a send then sees that send's events.
+   *
+   * @returns a promise that never rejects
+   */
+  settled(): Promise<void> {
+    return this.#committer.settled();
+  }
+
+  /**
    * Store the rows and heartbeats of one request in one transaction.
    *
    * @param items - the request's events, normalized

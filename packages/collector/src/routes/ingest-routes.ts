@@ -12,8 +12,16 @@ import type { RouteDeps } from './deps.js';
 
 const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
 
-/** The write key of a request: Basic auth first, else `writeKey` in the body (sendBeacon cannot set headers). */
-function writeKeyOf(req: IncomingMessage, body: unknown, deps: RouteDeps): string {
+/**
+ * The write key of a request: Basic auth first, else `writeKey` in the body (sendBeacon cannot set headers).
+ *
+ * @param req - the request
+ * @param body - its parsed body
+ * @param deps - shared state
+ * @returns the key
+ * @throws HttpError 401 when there is none or it is unknown
+ */
+export function writeKeyOf(req: IncomingMessage, body: unknown, deps: RouteDeps): string {
   const header = basicAuthKey(req);
   const fromBody = body !== null && typeof body === 'object' ? (body as { writeKey?: unknown }).writeKey : undefined;
   const key = header ?? fromBody;
@@ -22,8 +30,15 @@ function writeKeyOf(req: IncomingMessage, body: unknown, deps: RouteDeps): strin
   return key;
 }
 
-/** Read the body as JSON, checking a Basic-auth header before reading anything. */
-async function readJson(req: IncomingMessage, deps: RouteDeps): Promise<unknown> {
+/**
+ * Read the body as JSON, checking a Basic-auth header before reading anything.
+ *
+ * @param req - the request
+ * @param deps - shared state
+ * @returns the parsed body
+ * @throws HttpError 401 for a bad header, 413/415/400 for a bad body
+ */
+export async function readJson(req: IncomingMessage, deps: RouteDeps): Promise<unknown> {
   const header = basicAuthKey(req);
   if (header === null) throw unauthorized("Authorization must be Basic base64(writeKey + ':')");
   if (header !== undefined && !deps.writeKeys.has(header)) throw unauthorized('unknown write key');

@@ -4,9 +4,10 @@ import type { Logger } from '../logger.js';
 import type { RouteDeps } from './deps.js';
 import { handleAppTrack, handleBatch, handleTrack } from './ingest-routes.js';
 import { handleQuery } from './query-routes.js';
+import { handleReceipts } from './receipts-route.js';
 
 /** Paths that exist for some method: any other method on them is a 405, not a 404. */
-const KNOWN_PATHS = new Set(['/v1/batch', '/v1/track', '/v1/metrics', '/v1/sessions', '/v1/stats', '/v1/health', '/v1/export/events', '/v1/export/sessions', '/v1/export/users']);
+const KNOWN_PATHS = new Set(['/v1/batch', '/v1/track', '/v1/receipts', '/v1/metrics', '/v1/sessions', '/v1/stats', '/v1/health', '/v1/export/events', '/v1/export/sessions', '/v1/export/users']);
 
 /** A handler for paths the router does not know itself (the dashboard's files). */
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
@@ -34,6 +35,7 @@ export function createRouter(deps: RouteDeps, logger: Logger, extra: ExtraRoute 
     if (method === 'POST') {
       if (path === '/v1/batch') return handleBatch(req, res, deps);
       if (path === '/v1/track') return handleTrack(req, res, deps);
+      if (path === '/v1/receipts') return handleReceipts(req, res, deps);
       const app = /^\/app\/([^/]+)\/track\/?$/.exec(path);
       if (app) {
         let appId: string;

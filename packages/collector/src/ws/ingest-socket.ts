@@ -2,6 +2,7 @@ import type { WebSocket, RawData } from 'ws';
 import { HttpError } from '../http/reply.js';
 import type { RouteDeps } from '../routes/deps.js';
 import { normalizeFrame } from '../routes/ingest-routes.js';
+import { receiptIds, storedIds } from '../queries/receipts.js';
 
 /** The text of a frame (ws hands over a Buffer unless `binaryType` was changed). */
 function textOf(data: RawData): string {
@@ -14,7 +15,8 @@ const MAX_IN_FLIGHT = 16;
 
 /**
  * Serve one ingest WebSocket in Nucleus framing: each `{ data: [...] }` frame is answered,
- * after its commit, with `{ reportedIds, rejected }`. A malformed frame is answered with
+ * after its commit, with `{ reportedIds, rejected }`; a `{ check: [...] }` frame (delivery
+ * receipts) with `{ reportedIds }` naming those already stored. A malformed frame is answered with
  * `{ error }` and the socket stays open. Over the address's rate limit, or with too many
  * frames waiting, the socket stops reading (TCP backpressure) instead of dropping anything.
  *
@@ -34,6 +36,25 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
     else ws.resume();
   };
 
+  // `{ check: [...] }`, the receipts question over the socket: answered `{ reportedIds }` with
+  // the IDs stored under this source, after the commits in flight.
+  const answerCheck = (check: unknown) => {
+    let ids: string[];
+    try {
+      ids = receiptIds(check, 'check');
+    } catch (err) {
+      deps.stats.refusedRequests += 1;
+      send({ error: err instanceof HttpError ? err.message : 'malformed check' });
+      return;
+    }
+    deps.ingestor.settled().then(
+      () => send({ reportedIds: storedIds(deps.store.db, source, ids) }),
+    ).catch((err: unknown) => {
+      deps.onStorageError(err);
+      send({ error: 'the check could not be answered; ask again later' });
+    });
+  };
+
   ws.on('message', (data: RawData) => {
     const wait = deps.limiter.take(address);
     if (wait > 0 && rateWait === null) {
@@ -48,6 +69,10 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
     } catch {
       deps.stats.refusedRequests += 1;
       send({ error: 'malformed JSON: send { "data": [events] }' });
+      return;
+    }
+    if (frame !== null && typeof frame === 'object' && 'check' in frame) {
+      answerCheck((frame as { check: unknown }).check);
       return;
     }
     let items;

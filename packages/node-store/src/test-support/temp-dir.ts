@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * @param prefix - name prefix, for finding leftovers
  * @returns the path and its cleanup
  */
-export function tempDir(prefix = 'tidemark-electron-'): { dir: string; remove: () => void } {
+export function tempDir(prefix = 'tidemark-test-'): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }) };
 }

@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForNode, testSupportDir } from './test-support/bundle-for-node.js';
+import { bundleForNode } from './test-support/bundle-for-node.js';
+import { bootWaitingChild } from './test-support/node-child.js';
 import { tempDir } from './test-support/temp-dir.js';
 
 const CYCLES = 200;
@@ -24,7 +25,7 @@ const received: Array<{ id: string; cycle: number }> = [];
 
 beforeAll(async () => {
   work = tempDir('tidemark-crash-');
-  child = await bundleForNode(join(testSupportDir, 'queue-child.ts'), join(work.dir, 'queue-child.mjs'));
+  child = await bundleForNode(fileURLToPath(new URL('./test-support/queue-child.ts', import.meta.url)), join(work.dir, 'queue-child.mjs'));
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -62,37 +63,10 @@ interface WaitingChild {
  */
 function bootChild(queueDir: string, cycle: number, drain = false): WaitingChild {
   const reportFile = join(work.dir, `report-${cycle}.txt`);
-  const args = [child, queueDir, reportFile, collectorUrl, String(cycle), ...(drain ? ['drain'] : [])];
-  // The child talks to 127.0.0.1 only: without the extra CA bundle (set on some machines)
-  // Node starts in half the time.
-  const { NODE_EXTRA_CA_CERTS: _certs, NODE_OPTIONS: _options, ...env } = process.env;
-  const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
-  let stderr = '';
-  proc.stderr.on('data', (c) => (stderr += c));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => resolve({ code, signal }));
-  });
+  const booted = bootWaitingChild(child, [queueDir, reportFile, collectorUrl, String(cycle), ...(drain ? ['drain'] : [])]);
   return {
     async run(kill) {
-      const killAfter = (ms: number) => setTimeout(() => proc.kill('SIGKILL'), ms);
-      if (kill !== 'drain') {
-        if ('afterStartMs' in kill) killAfter(kill.afterStartMs);
-        else {
-          // Count progress, not wall time: on a loaded machine a timed kill would mostly land
-          // before the child did anything.
-          let seen = 0;
-          const onData = (chunk: Buffer) => {
-            seen += chunk.length;
-            if (seen < kill.afterReports) return;
-            proc.stdout.off('data', onData);
-            killAfter(kill.thenMs);
-          };
-          proc.stdout.on('data', onData);
-        }
-      }
-      proc.stdin.write('go\n');
-      const { code, signal } = await exited;
+      const { code, signal, stderr } = await booted.run(kill === 'drain' ? 'none' : 'afterStartMs' in kill ? kill : { afterOutput: kill.afterReports, thenMs: kill.thenMs });
       if (kill === 'drain' ? code !== 0 : signal !== 'SIGKILL') throw new Error(`child ${cycle} ended with ${code ?? signal}: ${stderr}`);
       const report: Report = { written: [], acked: [], removed: [] };
       const text = existsSync(reportFile) ? readFileSync(reportFile, 'utf8') : '';

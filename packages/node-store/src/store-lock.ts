@@ -27,8 +27,8 @@ function isAlive(pid: number): boolean {
 /**
  * Take the one-writer lock of a FileStore directory: a `lock` file holding the owner's PID.
  * Two processes appending to the same segments would interleave records and reuse keys, so
- * a second app instance (one started without `app.requestSingleInstanceLock()`) keeps its
- * events in memory instead. A lock left by a crashed process is taken over: its PID is gone,
+ * a second instance (an Electron app started without `app.requestSingleInstanceLock()`, a
+ * second server process given the same spool directory) keeps its events in memory instead. A lock left by a crashed process is taken over: its PID is gone,
  * or it is our own PID reused after a restart.
  *
  * @param fs - the file system

@@ -1,0 +1,25 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, sendJson } from '../http/reply.js';
+import { receiptIds, storedIds } from '../queries/receipts.js';
+import type { RouteDeps } from './deps.js';
+import { readJson, writeKeyOf } from './ingest-routes.js';
+
+/**
+ * `POST /v1/receipts` (delivery receipts): `{ messageIds: [...] }` (at most 1,000), same auth
+ * as `/v1/batch` → 200 `{ stored: [...] }`, the IDs durably stored under the caller's write
+ * key. A client asks before re-sending events whose first send it could not observe (a page
+ * that died with the request in flight), so nothing reaches the collector twice. Requests
+ * committing when the question arrives are waited for.
+ *
+ * @param req - the request
+ * @param res - the response
+ * @param deps - shared state
+ */
+export async function handleReceipts(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+  const body = await readJson(req, deps);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'bad_request', 'body must be a JSON object { messageIds: [...] }');
+  const source = writeKeyOf(req, body, deps);
+  const ids = receiptIds((body as { messageIds?: unknown }).messageIds, 'messageIds');
+  await deps.ingestor.settled();
+  sendJson(res, 200, { stored: storedIds(deps.store.db, source, ids) });
+}

@@ -1,0 +1,87 @@
+import type { KeyValueStorage } from './key-value.js';
+
+/** Storage key of the uncertain record, shared by every page of the origin. */
+export const UNCERTAIN_KEY = 'tm_uncertain';
+/** Most IDs kept; beyond it the oldest are forgotten (and simply re-sent, to be deduped). */
+const MAX_IDS = 5_000;
+/**
+ * How long after a page hid its uncertain events wait before the receipts question: a
+ * keepalive request outlives its page and may still be on its way to the collector.
+ */
+export const UNCERTAIN_GRACE_MS = 2_000;
+/** Marks older than this are stale (their events were delivered and removed long ago). */
+const MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+interface Mark {
+  /** When the newest page that marked IDs hid, ms since the epoch. */
+  at: number;
+  ids: string[];
+}
+
+/**
+ * Events whose send a page could not see the end of: in a request still in flight when the
+ * page hid, or handed to the page-hide path (keepalive, beacon). Marked synchronously at hide
+ * in one small storage record; the next drainer asks the collector's delivery receipts about
+ * them before sending them again, so a send that did arrive is not repeated.
+ */
+export class UncertainLedger {
+  readonly #storage: KeyValueStorage;
+
+  /** @param storage - synchronous storage shared by the origin's pages (localStorage) */
+  constructor(storage: KeyValueStorage) {
+    this.#storage = storage;
+  }
+
+  /**
+   * Mark IDs uncertain, now. Synchronous: it runs while the page is being hidden.
+   *
+   * @param ids - message IDs whose fate is unknown
+   * @param now - the time of hiding
+   */
+  mark(ids: Iterable<string>, now: number): void {
+    const added = [...ids];
+    if (!added.length) return;
+    const merged = [...new Set([...this.#read().ids, ...added])].slice(-MAX_IDS);
+    this.#storage.set(UNCERTAIN_KEY, JSON.stringify({ at: now, ids: merged } satisfies Mark));
+  }
+
+  /**
+   * The uncertain IDs and when they were last marked; none when the record is stale.
+   *
+   * @param now - the current time
+   * @returns the IDs and the time of the newest mark
+   */
+  read(now: number): { ids: Set<string>; at: number } {
+    const mark = this.#read();
+    if (now - mark.at > MAX_AGE_MS) {
+      if (mark.ids.length) this.#storage.remove(UNCERTAIN_KEY);
+      return { ids: new Set(), at: 0 };
+    }
+    return { ids: new Set(mark.ids), at: mark.at };
+  }
+
+  /**
+   * Forget IDs whose fate is now known (the receipts answered, or they were sent again).
+   *
+   * @param ids - message IDs
+   */
+  forget(ids: Iterable<string>): void {
+    const gone = new Set(ids);
+    if (!gone.size) return;
+    const mark = this.#read();
+    const left = mark.ids.filter((id) => !gone.has(id));
+    if (left.length === mark.ids.length) return;
+    if (left.length) this.#storage.set(UNCERTAIN_KEY, JSON.stringify({ at: mark.at, ids: left } satisfies Mark));
+    else this.#storage.remove(UNCERTAIN_KEY);
+  }
+
+  #read(): Mark {
+    try {
+      const mark = JSON.parse(this.#storage.get(UNCERTAIN_KEY) ?? 'null') as Partial<Mark> | null;
+      if (mark && typeof mark.at === 'number' && Array.isArray(mark.ids)) return { at: mark.at, ids: mark.ids.filter((id) => typeof id === 'string') };
+    } catch {
+      // A damaged record marks nothing: its events are re-sent and deduped by the collector.
+    }
+    return { at: 0, ids: [] };
+  }
+}
