@@ -14,7 +14,7 @@ function manifest(): Record<string, string> {
 
 test('integrity.json holds the sha384 of each file as served', () => {
   const hashes = manifest();
-  expect(Object.keys(hashes).sort()).toEqual(['snippet.min.js', 'tidemark.min.js']);
+  expect(Object.keys(hashes).sort()).toEqual(['snippet.min.js', 'tidemark-ws.min.js', 'tidemark.min.js']);
   for (const [file, hash] of Object.entries(hashes)) {
     expect(hash).toBe(`sha384-${createHash('sha384').update(readFileSync(`${CDN_DIST}${file}`)).digest('base64')}`);
   }
