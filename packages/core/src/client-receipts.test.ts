@@ -121,3 +121,29 @@ describe('delivery receipts', () => {
     expect(collector.copies()).toBe(0);
   });
 });
+
+describe('a send that failed on the way', () => {
+  it('is asked about before it goes again: a request stored but answered with a reset costs no copy', async () => {
+    const collector = fakeCollector();
+    const [store, storage, clock] = [memoryStore(), memoryKeyValue(), manualClock()];
+    const base = collector.transport();
+    let reset = true;
+    const transport: Transport = {
+      ...base,
+      async send(events, ctx) {
+        const result = await base.send(events, ctx);
+        if (!reset) return result;
+        reset = false; // stored, but the answer is lost: the connection was reset
+        return { delivered: [], rejected: [], error: new TidemarkError('network', 'ECONNRESET') };
+      },
+    };
+    const { client } = page(transport, store, storage, clock);
+    for (let i = 0; i < 10; i++) client.track(`e${i}`);
+    await client.flush();
+    expect(collector.stored.size).toBe(11);
+    await clock.advance(60_000);
+    expect((await client.flush()).pending).toBe(0);
+    expect(collector.checks).toHaveLength(1);
+    expect(collector.copies()).toBe(0);
+  });
+});

@@ -163,6 +163,16 @@ export class Flusher {
         return this.#result(delivered, rejected, result.error);
       }
       if (gone.length < events.length) {
+        // A request that failed on the way (a reset, a timeout) may still have been stored: ask
+        // before sending it again. Offline, nothing left the device, so nothing is in doubt.
+        if (result.error?.code === 'network' && o.lifecycle.isOnline()) {
+          const left = new Set(gone);
+          try {
+            o.uncertain.mark(events.filter((e) => !left.has(e.messageId)).map((e) => e.messageId), o.clock.now());
+          } catch {
+            // Storage full: they are re-sent without asking, and deduped by the collector.
+          }
+        }
         this.#backOff(result);
         return this.#result(delivered, rejected, result.error);
       }

@@ -36,7 +36,8 @@ export class UncertainLedger {
    * Mark IDs uncertain, now. Synchronous: it runs while the page is being hidden.
    *
    * @param ids - message IDs whose fate is unknown
-   * @param now - the time of hiding
+   * @param now - the time of hiding (or of the failed request)
+   * @throws the storage's error (a full localStorage): the IDs are then simply re-sent, to be deduped
    */
   mark(ids: Iterable<string>, now: number): void {
     const added = [...ids];
@@ -71,8 +72,12 @@ export class UncertainLedger {
     const mark = this.#read();
     const left = mark.ids.filter((id) => !gone.has(id));
     if (left.length === mark.ids.length) return;
-    if (left.length) this.#storage.set(UNCERTAIN_KEY, JSON.stringify({ at: mark.at, ids: left } satisfies Mark));
-    else this.#storage.remove(UNCERTAIN_KEY);
+    try {
+      if (left.length) this.#storage.set(UNCERTAIN_KEY, JSON.stringify({ at: mark.at, ids: left } satisfies Mark));
+      else this.#storage.remove(UNCERTAIN_KEY);
+    } catch {
+      // A record left behind only costs a receipts question later; never an event.
+    }
   }
 
   #read(): Mark {
