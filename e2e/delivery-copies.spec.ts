@@ -19,16 +19,13 @@ interface Backend {
   names(): Promise<string[]>;
   /** Events that reached it again after being stored. */
   copies(): number;
-  /** Answer the batch route with 500 (true) or normally. */
-  fail(on: boolean): void;
-  /** Whether the browser must answer the 500s itself (the reference collector never fails on purpose). */
-  failsInBrowser?: () => boolean;
+  /** Answer the batch route with 500 (true) or normally, for the pages of `context`. */
+  fail(on: boolean, context: BrowserContext): Promise<void>;
   close(): Promise<void>;
 }
 
 async function referenceCollector(): Promise<Backend> {
   const { startCollector } = await loadCollector();
-  let failing = false;
   const collector: RunningCollector = await startCollector({ port: 0, dbPath: `${tempDir()}/events.db`, writeKeys: ['wk_test'], readKeys: ['rk_copies'], rateLimit: false });
   return {
     origin: collector.url,
@@ -45,8 +42,12 @@ async function referenceCollector(): Promise<Backend> {
       return out;
     },
     copies: () => collector.stats().duplicates,
-    fail: (on) => void (failing = on),
-    failsInBrowser: () => failing,
+    // The reference collector never fails on purpose: the browser answers the 500s. Recovery
+    // removes the route, so no request is proxied (a slow proxy is a real network, not a test).
+    async fail(on, context) {
+      if (on) await context.route(`${collector.url}/v1/batch`, (route) => route.fulfill({ status: 500, body: '{}' }));
+      else await context.unroute(`${collector.url}/v1/batch`);
+    },
     close: async () => {
       await collector.close();
       removeTempDirs();
@@ -60,7 +61,7 @@ async function recordingServer(): Promise<Backend> {
     origin: server.url,
     names: async () => server.events.map((e) => e.event ?? e.type),
     copies: () => server.duplicates,
-    fail: (on) => server.failWith(on ? 500 : undefined),
+    fail: async (on) => server.failWith(on ? 500 : undefined),
     close: () => server.close(),
   };
 }
@@ -76,8 +77,6 @@ async function serveSite(context: BrowserContext, backend: Backend): Promise<voi
     const file = files[new URL(route.request().url()).pathname];
     return file ? route.fulfill({ status: 200, contentType: file[1], body: file[0] }) : route.fulfill({ status: 404 });
   });
-  const failing = backend.failsInBrowser;
-  if (failing) await context.route(`${backend.origin}/v1/batch`, (route) => (failing() ? route.fulfill({ status: 500, body: '{}' }) : route.continue()));
 }
 
 const url = (backend: Backend, cfg: Record<string, unknown> = {}) => `${backend.origin}/shop/page.html?cfg=${encodeURIComponent(JSON.stringify({ flushAt: 1_000, flushInterval: 500, ...cfg }))}`;
@@ -141,13 +140,13 @@ for (const kind of ['reference collector (receipts)', 'recording server (no rece
       report('offline, two reloads, online, reload', await settle(backend, { 'off-a': 25, 'off-b': 25 }));
     });
 
-    test('500s for 20 s, then recovery', async ({ page, backend }) => {
+    test('500s for 20 s, then recovery', async ({ page, context, backend }) => {
       test.setTimeout(90_000);
-      backend.fail(true);
+      await backend.fail(true, context);
       await page.goto(url(backend));
       await track(page, 'err', 50);
       await page.waitForTimeout(20_000);
-      backend.fail(false);
+      await backend.fail(false, context);
       report('500s for 20 s then recovery', await settle(backend, { err: 50 }, 70_000));
     });
 

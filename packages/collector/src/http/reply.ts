@@ -86,13 +86,18 @@ const PARSER_DEFAULT: [number, string, string, string] = [400, 'Bad Request', 'b
  * Answer a request refused by Node's HTTP parser (bad framing, headers too large, a body that
  * did not arrive within the request timeout) with the same JSON error body as every other
  * refusal, then close: the connection cannot be read further. Nothing is written when an
- * answer has already begun on the socket.
+ * answer has already begun on the socket, or when a connection timed out without sending
+ * anything.
  *
  * @param err - the parser's error (its `code` picks the status)
  * @param socket - the client's socket
  */
-export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }): void {
-  if (!socket.writable || (socket.bytesWritten ?? 0) > 0) {
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number; bytesRead?: number }): void {
+  // A connection that timed out before sending a byte (a browser's preconnect) has asked
+  // nothing: an answer on it would be read as the answer to the next request sent on it, and
+  // the browser would send that request again elsewhere (a copy on the wire).
+  const silent = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && (socket.bytesRead ?? 0) === 0;
+  if (silent || !socket.writable || (socket.bytesWritten ?? 0) > 0) {
     socket.destroy();
     return;
   }
@@ -100,5 +105,8 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex & {
   const body = JSON.stringify({ success: false, status: 'error', code, message });
   const headers = { ...CORS_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${head}\r\n${body}`);
+  // Written, then cut (as Node does): ending only our side would leave the socket reading, and
+  // a request sent on it next would be stored while its answer is this error.
+  socket.write(`HTTP/1.1 ${status} ${reason}\r\n${head}\r\n${body}`);
+  socket.destroy();
 }

@@ -113,6 +113,20 @@ describe('refusals of the parser and the socket layer (defect 9)', () => {
     expect((await tc.post('/v1/batch', { batch: [trackEvent()], sentAt: new Date().toISOString() })).status).toBe(200);
   });
 
+  it('closes an idle connection that timed out without a byte silently (a preconnect), and stores nothing sent after an error answer', async () => {
+    tc = await startTestCollector({ requestTimeoutMs: 300 });
+    // A browser's preconnect: an answer written on it would be taken as the answer to the
+    // next request the browser sends there, which it would then send again elsewhere.
+    expect(await raw(tc.collector.port, '')).toBe('');
+    // After an error answer the socket reads nothing more: a request behind it is not stored.
+    const event = trackEvent();
+    const body = JSON.stringify({ batch: [event], sentAt: new Date().toISOString() });
+    const answer = await raw(tc.collector.port, `GARBAGE\r\n\r\nPOST /v1/batch HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic()}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    expect(answer.match(/^HTTP\/1\.1 \d{3}/gm)).toEqual(['HTTP/1.1 400']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(tc.collector.stats().stored).toBe(0);
+  });
+
   it('closes a socket sending a 5 MB frame with 1009 (not 1006), and the others carry on', async () => {
     tc = await startTestCollector();
     const url = `${tc.url.replace('http', 'ws')}/app/${APP_ID}/track`;
