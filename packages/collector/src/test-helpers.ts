@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { startCollector, type RunningCollector } from './collector.js';
 import type { CollectorOptions } from './options.js';
 
@@ -104,4 +105,34 @@ export async function startTestCollector(options: Partial<CollectorOptions> = {}
       if (!dir) rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** An open WebSocket and its messages, parsed, in arrival order. */
+export interface TestSocket {
+  ws: WebSocket;
+  /** The next message not yet taken (waits for it). */
+  next(): Promise<any>;
+}
+
+/**
+ * Open a WebSocket and queue its messages.
+ *
+ * @param url - `ws://…` URL
+ * @returns the socket once open, and a reader of its messages
+ */
+export async function openSocket(url: string): Promise<TestSocket> {
+  const ws = new WebSocket(url);
+  const queue: unknown[] = [];
+  const waiters: Array<(m: unknown) => void> = [];
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data));
+    const waiter = waiters.shift();
+    if (waiter) waiter(message);
+    else queue.push(message);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return { ws, next: () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiters.push(resolve))) };
 }

@@ -3,7 +3,7 @@
 // stores nothing it should not, and the collector keeps serving good requests in between.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { APP_ID, WRITE_KEY, basic, startTestCollector, trackEvent, type TestCollector } from '../test-helpers.js';
+import { APP_ID, WRITE_KEY, basic, openSocket, startTestCollector, trackEvent, type TestCollector } from '../test-helpers.js';
 
 let tc: TestCollector;
 beforeAll(async () => {
@@ -122,17 +122,7 @@ const frames: Array<{ name: string; data: string | Buffer; answer: 'error' | 're
 
 describe('hostile frames on one ingest socket', () => {
   it('answers each frame, keeps the socket open, and acks a good frame after every one', async () => {
-    const ws = new WebSocket(`${tc.url.replace('http', 'ws')}/app/${APP_ID}/track`);
-    const messages: any[] = [];
-    const waiters: Array<(m: any) => void> = [];
-    ws.on('message', (d) => {
-      const m = JSON.parse(String(d));
-      const w = waiters.shift();
-      if (w) w(m);
-      else messages.push(m);
-    });
-    const next = () => (messages.length ? Promise.resolve(messages.shift()) : new Promise<any>((resolve) => waiters.push(resolve)));
-    await new Promise((resolve) => ws.once('open', resolve));
+    const { ws, next } = await openSocket(`${tc.url.replace('http', 'ws')}/app/${APP_ID}/track`);
     for (const f of frames) {
       ws.send(f.data);
       const answer = await next();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { APP_ID, WRITE_KEY, startTestCollector, trackEvent, type TestCollector } from '../test-helpers.js';
+import { APP_ID, WRITE_KEY, openSocket, startTestCollector, trackEvent, type TestCollector } from '../test-helpers.js';
 
 let tc: TestCollector;
 const sockets: WebSocket[] = [];
@@ -10,23 +10,10 @@ afterEach(async () => {
 });
 
 /** Open a socket and collect its messages; resolves once open. */
-async function open(path: string): Promise<{ ws: WebSocket; next: () => Promise<any> }> {
-  const ws = new WebSocket(tc.url.replace('http', 'ws') + path);
-  sockets.push(ws);
-  const queue: unknown[] = [];
-  const waiters: Array<(m: unknown) => void> = [];
-  ws.on('message', (data) => {
-    const message = JSON.parse(String(data));
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else queue.push(message);
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const next = () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiters.push(resolve)));
-  return { ws, next };
+async function open(path: string) {
+  const socket = await openSocket(tc.url.replace('http', 'ws') + path);
+  sockets.push(socket.ws);
+  return socket;
 }
 
 /** Connect and wait for the close the server sends. */
