@@ -3,83 +3,31 @@
 // and none is sent twice; against a recording server without receipts none is lost and the
 // copies are printed. The site is served from a route on the collector's origin, so pages
 // load and reload while the network is offline.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
-import type { RunningCollector } from '@tidemark/collector';
-import { loadCollector, removeTempDirs, tempDir } from './support/collector-process.js';
-import { startRecordingServer } from './support/recording-server.js';
+import { recordingServer, referenceCollector, serveSite, type Backend } from './support/delivery-backends.js';
 
-const harness = (file: string) => readFileSync(fileURLToPath(new URL(`./harness/${file}`, import.meta.url)), 'utf8');
-
-/** Where events go, and how many arrived and how many were copies. */
-interface Backend {
-  origin: string;
-  /** Events stored once each, by name. */
-  names(): Promise<string[]>;
-  /** Events that reached it again after being stored. */
-  copies(): number;
-  /** Answer the batch route with 500 (true) or normally, for the pages of `context`. */
-  fail(on: boolean, context: BrowserContext): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function referenceCollector(): Promise<Backend> {
-  const { startCollector } = await loadCollector();
-  const collector: RunningCollector = await startCollector({ port: 0, dbPath: `${tempDir()}/events.db`, writeKeys: ['wk_test'], readKeys: ['rk_copies'], rateLimit: false });
-  return {
-    origin: collector.url,
-    async names() {
-      const out: string[] = [];
-      let cursor = '';
-      for (let i = 0; i < 50; i++) {
-        const res = await fetch(`${collector.url}/v1/export/events?pageSize=1000${cursor && `&cursor=${cursor}`}`, { headers: { authorization: 'Bearer rk_copies' } });
-        const body = (await res.json()) as { items: Array<{ name: string }>; nextCursor: string };
-        if (!body.items.length) break;
-        out.push(...body.items.map((e) => e.name));
-        cursor = body.nextCursor;
-      }
-      return out;
-    },
-    copies: () => collector.stats().duplicates,
-    // The reference collector never fails on purpose: the browser answers the 500s. Recovery
-    // removes the route, so no request is proxied (a slow proxy is a real network, not a test).
-    async fail(on, context) {
-      if (on) await context.route(`${collector.url}/v1/batch`, (route) => route.fulfill({ status: 500, body: '{}' }));
-      else await context.unroute(`${collector.url}/v1/batch`);
-    },
-    close: async () => {
-      await collector.close();
-      removeTempDirs();
-    },
-  };
-}
-
-async function recordingServer(): Promise<Backend> {
-  const server = await startRecordingServer();
-  return {
-    origin: server.url,
-    names: async () => server.events.map((e) => e.event ?? e.type),
-    copies: () => server.duplicates,
-    fail: async (on) => server.failWith(on ? 500 : undefined),
-    close: () => server.close(),
-  };
-}
-
-/** Serve the site (the harness page, a page without the SDK, the bundle) from a route on the backend's origin. */
-async function serveSite(context: BrowserContext, backend: Backend): Promise<void> {
-  const files: Record<string, [string, string]> = {
-    '/shop/page.html': [harness('page.html').replace('src="/harness.js"', 'src="/shop/harness.js"'), 'text/html'],
-    '/shop/other.html': [harness('other.html'), 'text/html'],
-    '/shop/harness.js': [harness('dist/harness.js'), 'text/javascript'],
-  };
-  await context.route(`${backend.origin}/shop/**`, (route) => {
-    const file = files[new URL(route.request().url()).pathname];
-    return file ? route.fulfill({ status: 200, contentType: file[1], body: file[0] }) : route.fulfill({ status: 404 });
+/** Test events in the batch requests of pages and of the service worker (failed attempts included). */
+const sent = { page: 0, worker: 0 };
+function countSenders(context: BrowserContext): void {
+  sent.page = sent.worker = 0;
+  context.on('request', (request) => {
+    if (!request.url().endsWith('/v1/batch')) return;
+    const body = request.postDataJSON() as { batch?: Array<{ event?: string }> } | null;
+    const events = body?.batch?.filter((e) => e.event !== 'session_start').length ?? 0;
+    sent[request.serviceWorker() ? 'worker' : 'page'] += events;
   });
 }
 
-const url = (backend: Backend, cfg: Record<string, unknown> = {}) => `${backend.origin}/shop/page.html?cfg=${encodeURIComponent(JSON.stringify({ flushAt: 1_000, flushInterval: 500, ...cfg }))}`;
+/** Pages of a run with the service worker register it; every other run has none. */
+let worker: string | undefined;
+const url = (backend: Backend, cfg: Record<string, unknown> = {}) =>
+  `${backend.origin}/shop/page.html?cfg=${encodeURIComponent(JSON.stringify({ flushAt: 1_000, flushInterval: 500, ...(worker && { serviceWorker: worker }), ...cfg }))}`;
+
+/** Open the site's page; with the worker, wait until it controls the page (it claims pages on activation). */
+async function open(page: Page, backend: Backend, cfg?: Record<string, unknown>): Promise<void> {
+  await page.goto(url(backend, cfg));
+  if (worker) await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 10_000 });
+}
 
 async function track(page: Page, prefix: string, count: number): Promise<void> {
   await page.evaluate(([p, n]) => {
@@ -100,40 +48,55 @@ async function settle(backend: Backend, expected: Record<string, number>, timeou
   return { unique, copies: backend.copies() };
 }
 
-for (const kind of ['reference collector (receipts)', 'recording server (no receipts)'] as const) {
-  const receipts = kind.startsWith('reference');
+// Independent tests (each has its own backend and context): spread over the workers.
+base.describe.configure({ mode: 'parallel' });
+
+const KINDS = [
+  ['reference collector (receipts)', true, false],
+  ['recording server (no receipts)', false, false],
+  ['reference collector (receipts) with the service worker', true, true],
+  ['recording server (no receipts) with the service worker', false, true],
+] as const;
+
+for (const [kind, receipts, withWorker] of KINDS) {
   const test = base.extend<{ backend: Backend }>({
     backend: async ({ context }, use) => {
+      worker = withWorker ? '/shop/tidemark-sw.js' : undefined;
       const backend = receipts ? await referenceCollector() : await recordingServer();
       await serveSite(context, backend);
+      countSenders(context);
       await use(backend);
       await backend.close();
     },
   });
   const report = (scenario: string, r: { unique: number; copies: number }) => {
-    console.log(`${scenario} → ${kind}: ${r.unique} unique events, ${r.copies} copies on the wire`);
+    console.log(`${scenario} → ${kind}: ${r.unique} unique events, ${r.copies} copies on the wire (events in batch requests, failed attempts included: ${sent.page} from pages, ${sent.worker} from the worker)`);
     if (receipts) expect(r.copies).toBe(0);
+    // With the worker in control, the pages send nothing themselves; without it, no worker sends.
+    if (withWorker) expect(sent).toEqual({ page: 0, worker: sent.worker });
+    else expect(sent.worker).toBe(0);
   };
 
   test.describe(kind, () => {
     test('navigation away with 200 queued', async ({ page, backend }) => {
-      await page.goto(url(backend, { flushInterval: 60_000 }));
+      await open(page, backend, { flushInterval: 60_000 });
       await page.evaluate(() => {
         for (let i = 0; i < 200; i++) window.tm.track(`nav-${i}`, { i, pad: 'p'.repeat(200) });
         location.href = '/shop/other.html';
       });
       await page.waitForURL('**/other.html');
-      await page.goto(url(backend));
+      await open(page, backend);
       report('navigation away with 200 queued', await settle(backend, { nav: 200 }));
     });
 
     test('offline, two reloads, online, one more reload', async ({ page, context, backend }) => {
-      await page.goto(url(backend));
+      await open(page, backend);
       await context.setOffline(true);
       await track(page, 'off-a', 25);
       await page.reload();
       await track(page, 'off-b', 25);
       await page.reload();
+      expect(await backend.names()).not.toContain('off-a-0'); // offline holds for the worker's requests too
       await context.setOffline(false); // `online`: this page sends…
       await page.waitForTimeout(40);
       await page.reload(); // …and is reloaded before it reads the answer
@@ -143,7 +106,7 @@ for (const kind of ['reference collector (receipts)', 'recording server (no rece
     test('500s for 20 s, then recovery', async ({ page, context, backend }) => {
       test.setTimeout(90_000);
       await backend.fail(true, context);
-      await page.goto(url(backend));
+      await open(page, backend);
       await track(page, 'err', 50);
       await page.waitForTimeout(20_000);
       await backend.fail(false, context);
@@ -152,7 +115,7 @@ for (const kind of ['reference collector (receipts)', 'recording server (no rece
 
     test('three tabs offline, two closed, then online', async ({ context, backend }) => {
       const tabs = [await context.newPage(), await context.newPage(), await context.newPage()];
-      for (const tab of tabs) await tab.goto(url(backend));
+      for (const tab of tabs) await open(tab, backend);
       await context.setOffline(true);
       for (const [t, tab] of tabs.entries()) await track(tab, `tab${t}`, 50);
       await tabs[0]!.close();
@@ -163,7 +126,7 @@ for (const kind of ['reference collector (receipts)', 'recording server (no rece
 
     test('three tabs online at once', async ({ context, backend }) => {
       const tabs = [await context.newPage(), await context.newPage(), await context.newPage()];
-      for (const tab of tabs) await tab.goto(url(backend));
+      for (const tab of tabs) await open(tab, backend);
       await Promise.all(tabs.map((tab, t) => track(tab, `live${t}`, 100)));
       report('three tabs online', await settle(backend, { live0: 100, live1: 100, live2: 100 }));
     });

@@ -20,7 +20,7 @@ export function configScript(doc: Document = document): HTMLScriptElement | unde
 
 /**
  * Options from a tag's data attributes: `data-write-key`, `data-host`, `data-auto-page`,
- * `data-consent`, `data-cookie` and `data-debug`. A flag is on when present with any value
+ * `data-consent`, `data-cookie`, `data-debug` and `data-service-worker`. A flag is on when present with any value
  * but `"false"`.
  *
  * @param el - the script element
@@ -35,6 +35,7 @@ export function tagOptions(el: HTMLScriptElement): Partial<ScriptTagOptions> {
   if (data.writeKey) options.writeKey = data.writeKey;
   if (data.host) options.host = data.host;
   if (data.consent) options.consent = data.consent as Consent;
+  if (data.serviceWorker) options.serviceWorker = data.serviceWorker;
   for (const flag of FLAGS) {
     const value = data[flag];
     if (value !== undefined) options[flag] = value !== 'false';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createTidemark } from './client.js';
 import { localLock } from './drain-lock.js';
 import { memoryKeyValue } from './key-value.js';
@@ -7,6 +7,7 @@ import type { QueueStore } from './queue-store.js';
 import { RESCUE_PREFIX, rescueEvents } from './rescue.js';
 import { memoryStore } from './stores/memory-store.js';
 import { manualClock, scriptedTransport } from './testing.js';
+import { UNCERTAIN_GRACE_MS } from './uncertain.js';
 import type { SendResult, TidemarkEvent } from './index.js';
 
 /** A lifecycle whose page-hide the test triggers. */
@@ -58,6 +59,23 @@ describe('page hide', () => {
     const names = transport.delivered.map((e) => e.event);
     expect(names.filter((n) => n === 'landed')).toHaveLength(1);
     expect(names.filter((n) => n === 'lost')).toHaveLength(1);
+  });
+
+  it('asks the receipts about a rescued event the queue lacks: another drainer may have sent and removed it', async () => {
+    const storage = memoryKeyValue();
+    const store = memoryStore();
+    const event = { type: 'track', event: 'sent-elsewhere', messageId: 'elsewhere-00000000000', anonymousId: 'a', timestamp: new Date(Date.UTC(2026, 0, 1)).toISOString(), context: {} } as TidemarkEvent;
+    rescueEvents(storage, `${RESCUE_PREFIX}dead-page`, [event]);
+    const check = vi.fn(async (ids: string[]) => ({ stored: ids })); // the collector has it
+    const transport = Object.assign(scriptedTransport(), { check });
+    const clock = manualClock();
+    const next = createTidemark({ writeKey: 'wk', transport, store, storage, clock, lock: localLock() });
+    await new Promise((r) => setTimeout(r, 10));
+    const flushed = next.flush();
+    await clock.advance(UNCERTAIN_GRACE_MS); // marked at start: the flush waits out the grace
+    await flushed;
+    expect(check).toHaveBeenCalledWith(['elsewhere-00000000000'], expect.anything());
+    expect(transport.sends.flat().map((e) => e.event)).not.toContain('sent-elsewhere');
   });
 
   it('removes the rescue copy when the page lives on and the write lands', async () => {

@@ -11,6 +11,7 @@ import type { Lifecycle } from './lifecycle.js';
 import { resolveOptions, type Consent, type ResolvedOptions, type TidemarkOptions } from './options.js';
 import { defaultStore } from './platform/default-store.js';
 import { browserLifecycle, browserStorage, defaultDrainLock } from './platform/browser.js';
+import { drainLockName } from './drain-lock.js';
 import { EventContextBuilder } from './event-context.js';
 import { writeIdCookie } from './platform/browser-cookie.js';
 import { prepareEvent } from './prepare-event.js';
@@ -20,6 +21,7 @@ import { takeRescued } from './rescue.js';
 import { applyConsent, CONSENT_KEY, isConsent } from './consent.js';
 import { HidePath } from './hide-path.js';
 import { UncertainLedger } from './uncertain.js';
+import { serviceWorkerHandoff, workerDelegate, type WorkerHandoff } from './platform/service-worker.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
 import { resilientStore } from './stores/resilient-store.js';
@@ -60,6 +62,9 @@ export class Tidemark {
   readonly #storage: KeyValueStorage;
   readonly #clock: Clock;
   readonly #hide: HidePath;
+  readonly #uncertain: UncertainLedger;
+  /** The service worker that drains for this page, when `serviceWorker` is set. */
+  readonly #worker: WorkerHandoff | undefined;
   readonly #warned = new Set<TidemarkErrorCode>();
   readonly #unsubscribe: Array<() => void> = [];
   #consent: Consent;
@@ -100,11 +105,12 @@ export class Tidemark {
         this.#report(new TidemarkError('invalid_event', 'Preparing an event failed; it was dropped', err));
       },
     });
-    const uncertain = new UncertainLedger(storage);
+    const uncertain = (this.#uncertain = new UncertainLedger(storage));
+    this.#worker = this.#handoff();
     this.#flusher = new Flusher({
       queue: this.#queue,
       transport: o.transport,
-      lock: o.lock ?? defaultDrainLock(`tidemark-drain-${o.writeKey}`),
+      lock: o.lock ?? defaultDrainLock(drainLockName(o.writeKey)),
       clock,
       lifecycle: this.#lifecycle,
       context: { writeKey: o.writeKey },
@@ -113,6 +119,7 @@ export class Tidemark {
       canSend: () => this.#consent === 'granted' && !this.#closed,
       deliveredOnHide: this.#hide.deliveredOnHide,
       uncertain,
+      ...(this.#worker && { delegate: workerDelegate(this.#worker, o.writeKey, uncertain, () => clock.now()) }),
       onDelivered: (messageIds) => {
         this.#hide.forget(messageIds);
         this.#emitter.emit('delivered', { messageIds });
@@ -140,21 +147,24 @@ export class Tidemark {
         this.#flusher.resetBackoff();
         void this.#flusher.flush(false);
       }),
-      this.#lifecycle.onHide(() =>
+      this.#lifecycle.onHide(() => {
+        // The worker outlives this page: it sends what this page stored, so nothing goes by keepalive.
+        const delegated = this.#worker?.controls() ?? false;
+        if (delegated) void this.#flusher.flush(false);
         this.#hide.hide({
           queue: this.#queue,
           storage,
           transport: o.transport,
           writeKey: o.writeKey,
           mayPersist: this.#consent !== 'denied' && this.#queue.store === this.#durable,
-          maySend: this.#consent === 'granted' && !this.#flusher.stopped && this.#lifecycle.isOnline(),
+          maySend: this.#consent === 'granted' && !delegated && !this.#flusher.stopped && this.#lifecycle.isOnline(),
           inFlight: this.#flusher.inFlight,
           uncertain,
           now: clock.now(),
           onDelivered: (messageIds) => this.#emitter.emit('delivered', { messageIds }),
           report: (err) => this.#report(err),
-        }),
-      ),
+        });
+      }),
     );
     // A session starts with the client (as in Amplitude), and a backlog left by an earlier
     // page or a crash goes out soon after start.
@@ -398,12 +408,31 @@ export class Tidemark {
         // so the rescue never sends an event twice. (Rare path: only after a page died mid-write.)
         const queued = new Set((await this.#queue.store.peek(this.#o.maxQueueSize)).map((e) => e.event.messageId));
         const missing = rescued.filter((e) => !queued.has(e.messageId));
-        if (missing.length) await this.#queue.addPrepared(missing);
+        if (missing.length) {
+          // Missing may also mean sent and removed by another drainer meanwhile: ask before sending.
+          try {
+            this.#uncertain.mark(missing.map((e) => e.messageId), this.#clock.now());
+          } catch {
+            // Storage full: they are sent without asking, and deduped by the collector.
+          }
+          await this.#queue.addPrepared(missing);
+        }
       }
       if ((await this.#queue.recount()) > 0) this.#flusher.schedule(0);
     } catch (err) {
       this.#report(new TidemarkError('storage_unavailable', 'Reading the queue at start failed', err));
     }
+  }
+
+  /** The line to the service worker that drains for this page, when one is configured and possible. */
+  #handoff(): WorkerHandoff | undefined {
+    const { serviceWorker, transport, writeKey } = this.#o;
+    if (!serviceWorker) return undefined;
+    if (!transport.workerParams) {
+      this.#report(new TidemarkError('invalid_option', 'serviceWorker needs a transport a worker can rebuild (httpTransport); this page sends its events itself'));
+      return undefined;
+    }
+    return serviceWorkerHandoff(serviceWorker, { ...transport.workerParams, writeKey }, (err) => this.#report(err));
   }
 
   /** A caller's object as plain JSON, saying once what could not be read. */

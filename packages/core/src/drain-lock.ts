@@ -7,6 +7,15 @@ export interface DrainLock {
   run<T>(fn: () => Promise<T>, wait: boolean): Promise<T | undefined>;
 }
 
+/**
+ * Name of the drain lock of a write key's queue: one per queue, shared by the origin's tabs
+ * and its service worker.
+ *
+ * @param writeKey - the queue's write key
+ * @returns the lock name
+ */
+export const drainLockName = (writeKey: string): string => `tidemark-drain-${writeKey}`;
+
 interface LockManagerLike {
   request(name: string, options: { ifAvailable?: boolean }, fn: (lock: unknown) => Promise<unknown>): Promise<unknown>;
 }

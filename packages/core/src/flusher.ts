@@ -37,6 +37,11 @@ export interface FlusherOptions {
   deliveredOnHide: Set<string>;
   /** Events a page could not see the end of; asked about through receipts before a re-send. */
   uncertain: UncertainLedger;
+  /**
+   * Another context that drains this queue for the client (a service worker), asked first;
+   * it answers `undefined` when it is not there, and this flusher drains itself.
+   */
+  delegate?: (explicit: boolean) => Promise<FlushResult | undefined>;
   onDelivered: (messageIds: string[]) => void;
   onRejected: (rejections: Rejection[]) => void;
   onError: (error: TidemarkError) => void;
@@ -112,11 +117,17 @@ export class Flusher {
       return explicit && !this.#runningExplicit ? this.#running.then(() => this.flush(true)) : this.#running;
     }
     this.#runningExplicit = explicit;
-    this.#running = this.#o.lock
-      .run(() => this.#drain(explicit), explicit)
-      .then((result) => result ?? this.#result(0, 0))
-      .finally(() => (this.#running = undefined));
+    const own = () => this.#o.lock.run(() => this.#drain(explicit), explicit).then((result) => result ?? this.#result(0, 0));
+    const delegate = this.#o.delegate;
+    const run = delegate && this.#o.canSend() ? delegate(explicit).then((result) => (result ? this.#delegated(result) : own())) : own();
+    this.#running = run.finally(() => (this.#running = undefined));
     return this.#running;
+  }
+
+  /** What the delegate drained; while it says events are left, ask it again later. */
+  #delegated(result: FlushResult): FlushResult {
+    if (result.pending > 0) this.schedule();
+    return result;
   }
 
   async #drain(explicit: boolean): Promise<FlushResult> {

@@ -44,3 +44,7 @@ export type { ContextProvider } from './platform/browser-context.js';
 export { pageContext, staticContext } from './platform/browser-context.js';
 export type { IdCookieOptions } from './platform/browser-cookie.js';
 export { VERSION } from './version.js';
+export { QueueDrainer } from './queue-drainer.js';
+export type { QueueDrainerOptions } from './queue-drainer.js';
+export { WORKER_FLUSH, toAnswer } from './platform/service-worker.js';
+export type { WorkerFlushMessage, WorkerFlushAnswer } from './platform/service-worker.js';

@@ -58,6 +58,13 @@ export interface TidemarkOptions {
    * @example { randomValues: (bytes) => require('node:crypto').webcrypto.getRandomValues(bytes) }
    */
   randomValues?: RandomValues;
+  /**
+   * URL of the Tidemark service worker (`tidemark-sw.js` from `@tidemark/cdn`), served from
+   * the site's own origin. Where it controls the page, the worker drains the queue, so sends
+   * outlive navigations and closed tabs; pages it does not control drain themselves.
+   * @example '/tidemark-sw.js'
+   */
+  serviceWorker?: string;
 }
 
 /** Options with every default applied. */
@@ -106,6 +113,9 @@ export function resolveOptions(options: TidemarkOptions): ResolvedOptions {
   }
   if (options.beforeSend !== undefined && typeof options.beforeSend !== 'function') {
     throw new TidemarkError('invalid_option', 'beforeSend must be a function (event) => event | null');
+  }
+  if (options.serviceWorker !== undefined && (typeof options.serviceWorker !== 'string' || !options.serviceWorker)) {
+    throw new TidemarkError('invalid_option', "serviceWorker must be the worker script's URL on this origin, e.g. '/tidemark-sw.js'");
   }
   useRandomValues(options.randomValues);
   return {

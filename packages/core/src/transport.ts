@@ -63,6 +63,12 @@ export interface Transport {
    * this method it sends them again.
    */
   check?(messageIds: string[], ctx: SendContext): Promise<CheckResult>;
+  /**
+   * What a service worker needs to build this transport again (the HTTP options that are
+   * plain strings). The client puts them in the worker's registration URL; a transport
+   * without them cannot be handed to a worker, and its pages drain themselves.
+   */
+  workerParams?: Record<string, string>;
   /** Release sockets and timers. */
   close?(): Promise<void>;
 }

@@ -42,8 +42,10 @@ export class UncertainLedger {
   mark(ids: Iterable<string>, now: number): void {
     const added = [...ids];
     if (!added.length) return;
-    const merged = [...new Set([...this.#read().ids, ...added])].slice(-MAX_IDS);
-    this.#storage.set(UNCERTAIN_KEY, JSON.stringify({ at: now, ids: merged } satisfies Mark));
+    const mark = this.#read();
+    const merged = [...new Set([...mark.ids, ...added])].slice(-MAX_IDS);
+    // The newest hide sets the grace: marks handed over later (to a service worker) keep their own time.
+    this.#storage.set(UNCERTAIN_KEY, JSON.stringify({ at: Math.max(now, mark.at), ids: merged } satisfies Mark));
   }
 
   /**

@@ -27,6 +27,12 @@ describe('httpTransport', () => {
     expect(server.events.map((e) => e.messageId)).toEqual(events.map((e) => e.messageId));
   });
 
+  it('names the options a service worker rebuilds it from: the strings, never headers or fetch', () => {
+    expect(httpTransport({ host: server.url }).workerParams).toEqual({ host: server.url });
+    const custom = httpTransport({ host: server.url, path: '/ingest', receiptsPath: '/ingest/receipts', headers: { 'x-a': '1' }, compress: true });
+    expect(custom.workerParams).toEqual({ host: server.url, path: '/ingest', receiptsPath: '/ingest/receipts' });
+  });
+
   it('splits into requests of at most 100 events and 500 KB', async () => {
     const many = Array.from({ length: 250 }, () => ev());
     await httpTransport({ host: server.url }).send(many, ctx);

@@ -114,7 +114,17 @@ export function httpTransport(options: HttpTransportOptions): Transport {
     check(messageIds, ctx) {
       return askReceipts(receiptsUrl, messageIds, headersOf(ctx), doFetch, timeoutSignal(timeoutMs, ctx.signal));
     },
+    // Headers, fetch and compression are not strings: a worker rebuilds the transport without them.
+    workerParams: workerParams(options),
   };
+}
+
+/** The options a service worker's `httpTransport` is rebuilt from (see `tidemark-sw.js`). */
+function workerParams(options: HttpTransportOptions): Record<string, string> {
+  const params: Record<string, string> = { host: options.host };
+  if (options.path) params.path = options.path;
+  if (options.receiptsPath) params.receiptsPath = options.receiptsPath;
+  return params;
 }
 
 function timeoutSignal(ms: number, outer?: AbortSignal): AbortSignal | undefined {

@@ -1,0 +1,120 @@
+import { TidemarkError, type TidemarkErrorCode } from '../errors.js';
+import type { FlushResult } from '../flusher.js';
+import type { UncertainLedger } from '../uncertain.js';
+
+/** `type` of the message a page sends its Tidemark service worker to have the queue drained. */
+export const WORKER_FLUSH = 'tidemark:flush';
+
+/** A page's request to its service worker: drain the queue of `writeKey`. */
+export interface WorkerFlushMessage {
+  type: typeof WORKER_FLUSH;
+  writeKey: string;
+  /** The app called `flush()`: ignore backoff and wait for the drain lock. */
+  explicit: boolean;
+  /** This page's uncertain events, which the worker asks the collector about before a re-send. */
+  uncertain: { ids: string[]; at: number };
+}
+
+/** The worker's answer: a {@link FlushResult} with its error as plain data (errors do not survive `postMessage` as classes). */
+export interface WorkerFlushAnswer {
+  delivered: number;
+  rejected: number;
+  pending: number;
+  error?: { code: TidemarkErrorCode; message: string };
+}
+
+/** How long a page waits for the worker's answer before draining itself (under the same drain lock). */
+const ANSWER_TIMEOUT_MS = { automatic: 5_000, explicit: 30_000 };
+
+/** The page's side of service-worker delivery. */
+export interface WorkerHandoff {
+  /** Whether a Tidemark worker controls this page now (then the page sends nothing itself). */
+  controls(): boolean;
+  /**
+   * Ask the controlling worker to drain.
+   *
+   * @returns its result, or `undefined` when no Tidemark worker controls the page or it did
+   *   not answer in time: the page then drains itself
+   */
+  flush(message: WorkerFlushMessage): Promise<FlushResult | undefined>;
+}
+
+/**
+ * Register the Tidemark service worker and talk to it. The worker's URL carries what it
+ * needs to send (write key, transport options), so it can drain with no page open (a
+ * Background Sync after the last tab closed offline). A worker from another script that
+ * controls the page is not ours: the page drains itself.
+ *
+ * @param scriptUrl - the worker's URL on the site's origin
+ * @param params - query parameters for the worker (writeKey, host…)
+ * @param report - told when registration fails (the page keeps draining itself)
+ * @returns the handoff, or `undefined` where the realm has no service workers
+ */
+export function serviceWorkerHandoff(scriptUrl: string, params: Record<string, string>, report: (error: TidemarkError) => void): WorkerHandoff | undefined {
+  const container = (globalThis.navigator as Navigator | undefined)?.serviceWorker;
+  if (!container || typeof MessageChannel === 'undefined') return undefined;
+  const url = new URL(scriptUrl, globalThis.location?.href);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  container.register(url.href).catch((err: unknown) => {
+    report(new TidemarkError('invalid_option', `Registering the service worker ${url.pathname} failed; this page sends its events itself`, err));
+  });
+  const ours = () => {
+    const worker = container.controller;
+    return worker && new URL(worker.scriptURL).pathname === url.pathname ? worker : undefined;
+  };
+  return {
+    controls: () => !!ours(),
+    flush(message) {
+      const worker = ours();
+      if (!worker) return Promise.resolve(undefined);
+      return new Promise((resolve) => {
+        const channel = new MessageChannel();
+        const timer = setTimeout(() => resolve(undefined), message.explicit ? ANSWER_TIMEOUT_MS.explicit : ANSWER_TIMEOUT_MS.automatic);
+        channel.port1.onmessage = (e: MessageEvent<WorkerFlushAnswer | null>) => {
+          clearTimeout(timer);
+          channel.port1.close();
+          resolve(e.data ? fromAnswer(e.data) : undefined);
+        };
+        worker.postMessage(message, [channel.port2]);
+      });
+    },
+  };
+}
+
+/**
+ * The flusher's delegate for a page: while a Tidemark worker controls the page, the worker
+ * drains, and takes over the page's uncertain events (it asks about them before a re-send).
+ *
+ * @param handoff - the page's line to the worker
+ * @param writeKey - the client's write key (the worker drains only its own queue)
+ * @param uncertain - the page's uncertain events
+ * @param now - the clock
+ * @returns the delegate for `Flusher`
+ */
+export function workerDelegate(handoff: WorkerHandoff, writeKey: string, uncertain: UncertainLedger, now: () => number): (explicit: boolean) => Promise<FlushResult | undefined> {
+  return async (explicit) => {
+    if (!handoff.controls()) return undefined;
+    const { ids, at } = uncertain.read(now());
+    const result = await handoff.flush({ type: WORKER_FLUSH, writeKey, explicit, uncertain: { ids: [...ids], at } });
+    if (result) uncertain.forget(ids); // the worker holds them now
+    return result;
+  };
+}
+
+/**
+ * A flush result as plain data, for `postMessage`.
+ *
+ * @param result - what a drain achieved
+ * @returns the answer to send
+ */
+export function toAnswer(result: FlushResult): WorkerFlushAnswer {
+  const answer: WorkerFlushAnswer = { delivered: result.delivered, rejected: result.rejected, pending: result.pending };
+  if (result.error) answer.error = { code: result.error.code, message: result.error.message };
+  return answer;
+}
+
+function fromAnswer(answer: WorkerFlushAnswer): FlushResult {
+  const result: FlushResult = { delivered: answer.delivered, rejected: answer.rejected, pending: answer.pending };
+  if (answer.error) result.error = new TidemarkError(answer.error.code, answer.error.message);
+  return result;
+}

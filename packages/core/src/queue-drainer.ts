@@ -1,0 +1,98 @@
+import { systemClock, type Clock } from './clock.js';
+import { drainLockName, type DrainLock } from './drain-lock.js';
+import { TidemarkError } from './errors.js';
+import { EventQueue } from './event-queue.js';
+import { Flusher, type FlushResult } from './flusher.js';
+import type { KeyValueStorage } from './key-value.js';
+import { DEFAULTS } from './options.js';
+import { defaultDrainLock } from './platform/browser.js';
+import { defaultStore } from './platform/default-store.js';
+import type { QueueStore } from './queue-store.js';
+import type { Transport } from './transport.js';
+import { UncertainLedger } from './uncertain.js';
+
+/** Options of {@link QueueDrainer}. */
+export interface QueueDrainerOptions {
+  /** The queue's write key: names its store and drain lock, as the pages' clients do. */
+  writeKey: string;
+  transport: Transport;
+  /** Where the drainer keeps its uncertain events (synchronous; persisted by the caller). */
+  storage: KeyValueStorage;
+  /** @default the write key's IndexedDB queue, the one the pages write */
+  store?: QueueStore;
+  /** @default the write key's Web Lock, the one the pages drain under */
+  lock?: DrainLock;
+  /** @default the system clock */
+  clock?: Clock;
+  /** Whether the host believes it is online. @default `navigator.onLine` */
+  isOnline?: () => boolean;
+  /** Told about failures (sends, the store); the drainer carries on. */
+  onError?: (error: TidemarkError) => void;
+}
+
+/**
+ * Drains a queue that clients elsewhere fill: the Tidemark service worker drains the queue
+ * the site's pages write, so sends outlive navigations and closed tabs. It writes nothing; it
+ * sends what is queued under the same drain lock as the pages, with the same backoff and
+ * delivery receipts.
+ */
+export class QueueDrainer {
+  readonly #queue: EventQueue;
+  readonly #flusher: Flusher;
+  readonly #uncertain: UncertainLedger;
+  readonly #clock: Clock;
+
+  /** @param options - see {@link QueueDrainerOptions} */
+  constructor(options: QueueDrainerOptions) {
+    const report = options.onError ?? (() => {});
+    const clock = (this.#clock = options.clock ?? systemClock);
+    const isOnline = options.isOnline ?? (() => (globalThis.navigator as Navigator | undefined)?.onLine !== false);
+    const ignore = () => {};
+    this.#queue = new EventQueue(options.store ?? defaultStore(options.writeKey, report), {
+      maxQueueSize: DEFAULTS.maxQueueSize,
+      maxEventAgeMs: DEFAULTS.maxEventAgeMs,
+      clock,
+      prepare: (event) => event,
+      onStored: ignore,
+      onDrop: ignore,
+      onError: ignore,
+      onPrepareError: ignore,
+    });
+    this.#uncertain = new UncertainLedger(options.storage);
+    this.#flusher = new Flusher({
+      queue: this.#queue,
+      transport: options.transport,
+      lock: options.lock ?? defaultDrainLock(drainLockName(options.writeKey)),
+      clock,
+      lifecycle: { isOnline, onOnline: () => ignore, onHide: () => ignore },
+      context: { writeKey: options.writeKey },
+      flushInterval: DEFAULTS.flushInterval,
+      batchSize: 500,
+      canSend: () => true,
+      deliveredOnHide: new Set(),
+      uncertain: this.#uncertain,
+      onDelivered: ignore,
+      onRejected: (rejections) => report(new TidemarkError('rejected', `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}`)),
+      onError: report,
+    });
+  }
+
+  /**
+   * Drain now.
+   *
+   * @param explicit - an app's `flush()` (or a Background Sync): ignore backoff and wait for the lock
+   * @param uncertain - a page's uncertain events, handed over: asked about before they are re-sent
+   * @returns what the drain achieved
+   */
+  async flush(explicit: boolean, uncertain?: { ids: string[]; at: number }): Promise<FlushResult> {
+    if (uncertain?.ids.length) {
+      try {
+        this.#uncertain.mark(uncertain.ids, Math.min(uncertain.at, this.#clock.now()));
+      } catch {
+        // Not kept: those events are re-sent without asking, and deduped by the collector.
+      }
+    }
+    await this.#queue.recount();
+    return this.#flusher.flush(explicit);
+  }
+}

@@ -1,0 +1,150 @@
+// Service-worker delivery, as logic: a page client hands its drains to a worker that runs a
+// QueueDrainer over the same queue. The browser's side (registration, control, Background
+// Sync, real IndexedDB) is tested in Chromium by e2e/delivery-copies and service-worker-sync.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTidemark } from './client.js';
+import { localLock } from './drain-lock.js';
+import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
+import type { Lifecycle } from './lifecycle.js';
+import { toAnswer, WORKER_FLUSH, type WorkerFlushMessage } from './platform/service-worker.js';
+import { QueueDrainer } from './queue-drainer.js';
+import type { QueueStore } from './queue-store.js';
+import { memoryStore } from './stores/memory-store.js';
+import { manualClock, scriptedTransport, type ScriptedTransport } from './testing.js';
+import type { Transport } from './transport.js';
+import { UNCERTAIN_KEY } from './uncertain.js';
+
+const SCRIPT = '/tidemark-sw.js';
+/** One clock for the page and the worker, as in a browser. */
+let clock = manualClock();
+
+/** A worker on the page's queue, behind a stand-in for `navigator.serviceWorker`. */
+function installWorker(store: QueueStore, options: { controls?: boolean; scriptURL?: string; transport?: Transport } = {}) {
+  const transport = (options.transport ?? scriptedTransport()) as ScriptedTransport;
+  const drainer = new QueueDrainer({ writeKey: 'wk', transport, storage: memoryKeyValue(), store, lock: localLock(), clock, isOnline: () => true });
+  const messages: WorkerFlushMessage[] = [];
+  const registered: string[] = [];
+  const controller = {
+    scriptURL: options.scriptURL ?? `https://shop.test${SCRIPT}?writeKey=wk`,
+    postMessage(message: WorkerFlushMessage, [port]: MessagePort[]) {
+      messages.push(message);
+      void drainer.flush(message.explicit, message.uncertain).then((result) => {
+        port!.postMessage(toAnswer(result));
+        port!.close();
+      });
+    },
+  };
+  vi.stubGlobal('location', { href: 'https://shop.test/page.html' });
+  vi.stubGlobal('navigator', {
+    serviceWorker: {
+      controller: options.controls === false ? null : controller,
+      register: async (url: string) => void registered.push(url),
+    },
+  });
+  return { transport, messages, registered };
+}
+
+function hidingLifecycle() {
+  const listeners: Array<() => void> = [];
+  const lifecycle: Lifecycle = { isOnline: () => true, onOnline: () => () => {}, onHide: (l) => (listeners.push(l), () => {}) };
+  return { lifecycle, hide: () => listeners.forEach((l) => l()) };
+}
+
+function pageClient(store: QueueStore, storage: KeyValueStorage = memoryKeyValue(), extra: { transport?: Transport; lifecycle?: Lifecycle } = {}) {
+  const transport = (extra.transport ?? { ...scriptedTransport(), workerParams: { host: 'https://collector.test' } }) as ScriptedTransport;
+  const errors: string[] = [];
+  const client = createTidemark({
+    writeKey: 'wk',
+    transport,
+    store,
+    storage,
+    clock,
+    lock: localLock(),
+    flushAt: 1_000,
+    serviceWorker: SCRIPT,
+    onError: (e) => errors.push(`${e.code}: ${e.message}`),
+    ...(extra.lifecycle && { lifecycle: extra.lifecycle }),
+  });
+  return { client, transport, errors };
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  clock = manualClock();
+});
+
+describe('service-worker delivery', () => {
+  it('registers the worker with what it needs to send, and lets it drain: the page sends nothing', async () => {
+    const store = memoryStore();
+    const worker = installWorker(store);
+    const page = pageClient(store);
+    for (let i = 0; i < 30; i++) page.client.track(`e${i}`);
+    const result = await page.client.flush();
+    expect(worker.registered).toEqual(['https://shop.test/tidemark-sw.js?host=https%3A%2F%2Fcollector.test&writeKey=wk']);
+    expect(result).toEqual({ delivered: 31, rejected: 0, pending: 0 }); // session_start + 30, as the worker counted
+    expect(page.transport.sends).toEqual([]);
+    expect(worker.transport.delivered).toHaveLength(31);
+    expect(worker.messages.at(-1)).toMatchObject({ type: WORKER_FLUSH, writeKey: 'wk', explicit: true });
+  });
+
+  it('sends nothing by keepalive on hide while a worker controls the page', async () => {
+    const store = memoryStore();
+    const worker = installWorker(store);
+    const life = hidingLifecycle();
+    const sendOnHide = vi.fn(() => ({ handed: [], result: Promise.resolve({ delivered: [], rejected: [] }) }));
+    const page = pageClient(store, memoryKeyValue(), { transport: { ...scriptedTransport(), sendOnHide, workerParams: { host: 'https://c.test' } }, lifecycle: life.lifecycle });
+    page.client.track('last-click');
+    await page.client.flush();
+    page.client.track('at-hide');
+    life.hide();
+    await vi.waitFor(() => expect(worker.transport.delivered.map((e) => e.event ?? e.type)).toContain('at-hide'));
+    expect(sendOnHide).not.toHaveBeenCalled();
+  });
+
+  it("hands the page's uncertain events to the worker, which asks the collector before re-sending them", async () => {
+    const store = memoryStore();
+    const check = vi.fn(async (ids: string[]) => ({ stored: ids }));
+    const workerTransport = Object.assign(scriptedTransport(), { check });
+    const worker = installWorker(store, { transport: workerTransport });
+    const storage = memoryKeyValue();
+    const page = pageClient(store, storage);
+    page.client.track('sent-before');
+    await page.client.flush();
+    // Queued, and marked uncertain: a request of this page that no one saw answered.
+    page.client.track('maybe-stored');
+    await vi.waitFor(async () => expect(await store.count()).toBe(1));
+    const [entry] = await store.peek(1);
+    storage.set(UNCERTAIN_KEY, JSON.stringify({ at: clock.now() - 10_000, ids: [entry!.event.messageId] }));
+    const result = await page.client.flush();
+    expect(check).toHaveBeenCalledWith([entry!.event.messageId], expect.anything());
+    expect(result).toMatchObject({ delivered: 1, pending: 0 });
+    expect(worker.transport.sends.flat().map((e) => e.event)).not.toContain('maybe-stored'); // stored: removed unsent
+    expect(storage.get(UNCERTAIN_KEY)).toBeNull(); // the worker holds them now
+  });
+
+  it('drains itself when no worker controls the page, or another script does', async () => {
+    for (const options of [{ controls: false }, { scriptURL: 'https://shop.test/other-sw.js' }]) {
+      const store = memoryStore();
+      const worker = installWorker(store, options);
+      const page = pageClient(store);
+      page.client.track('e');
+      expect((await page.client.flush()).pending).toBe(0);
+      expect(page.transport.delivered).toHaveLength(2);
+      expect(worker.messages).toEqual([]);
+    }
+  });
+
+  it('says why when the transport cannot be rebuilt in a worker, and drains itself', async () => {
+    const store = memoryStore();
+    const worker = installWorker(store);
+    const page = pageClient(store, memoryKeyValue(), { transport: scriptedTransport() });
+    page.client.track('e');
+    expect((await page.client.flush()).pending).toBe(0);
+    expect(page.errors).toEqual([expect.stringMatching(/^invalid_option: serviceWorker needs a transport/)]);
+    expect(worker.registered).toEqual([]);
+  });
+
+  it('refuses a serviceWorker option that is not a URL string', () => {
+    expect(() => createTidemark({ writeKey: 'wk', transport: scriptedTransport(), serviceWorker: 42 as never })).toThrow(/serviceWorker must be/);
+  });
+});
