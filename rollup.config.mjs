@@ -101,17 +101,32 @@ function bundledNotice(dir, deps) {
   return `/*!\n * Bundled here because it is ESM-only and require() of ESM needs Node 20.19:\n${lines.join('\n')}\n */`;
 }
 
+/**
+ * Private workspace packages (`@tidemark/protocol`): never published, so every package that
+ * imports one bundles it, from source, into its own dist (code and declarations).
+ */
+const privatePackages = readdirSync('packages')
+  .filter((name) => existsSync(`packages/${name}/package.json`) && JSON.parse(readFileSync(`packages/${name}/package.json`, 'utf8')).private)
+  .map((name) => `@tidemark/${name}`);
+const privateSources = {
+  name: 'tidemark-private-sources',
+  resolveId(id) {
+    return privatePackages.includes(id) ? `${process.cwd()}/packages/${id.slice('@tidemark/'.length)}/src/index.ts` : null;
+  },
+};
+
 /** Rollup configs for one package folder. */
 function build(dir) {
   const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
-  const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.devDependencies });
+  if (pkg.private) return [];
+  const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.devDependencies }).filter((d) => !privatePackages.includes(d));
   const externalFor = (inline) => (id) =>
     nodeBuiltins.has(id) || deps.some((d) => !inline.includes(d) && (id === d || id.startsWith(`${d}/`)));
   const external = externalFor([]);
   const input = entriesOf(dir, pkg);
   const configs = [];
   if (Object.keys(input).length) {
-    const plugins = [ts([`${dir}/src/**/*.ts`])];
+    const plugins = [privateSources, ts([`${dir}/src/**/*.ts`, 'packages/protocol/src/**/*.ts'])];
     const es = { dir: `${dir}/dist`, format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true };
     const cjs = { dir: `${dir}/dist`, format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true, exports: 'named' };
     const inline = esmOnlyDeps(dir, pkg);
@@ -121,7 +136,7 @@ function build(dir) {
         {
           input,
           external: externalFor(inline),
-          plugins: [resolve({ exportConditions: ['node'], preferBuiltins: true }), ts([`${dir}/src/**/*.ts`])],
+          plugins: [privateSources, resolve({ exportConditions: ['node'], preferBuiltins: true }), ts([`${dir}/src/**/*.ts`, 'packages/protocol/src/**/*.ts'])],
           output: { ...cjs, banner: bundledNotice(dir, inline) },
         },
       );
@@ -131,7 +146,8 @@ function build(dir) {
     configs.push({
       input,
       external,
-      plugins: [dts({ tsconfig: 'tsconfig.base.json' })],
+      // respectExternal: the private packages' declarations are bundled too, the rest stay imports.
+      plugins: [privateSources, dts({ tsconfig: 'tsconfig.base.json', respectExternal: true })],
       output: declarationExtensions(pkg).map((ext) => ({
         dir: `${dir}/dist`,
         format: 'es',

@@ -1,4 +1,4 @@
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, BROWSER_BACKOFF } from '@tidemark/protocol';
 import type { Clock, TimerHandle } from './clock.js';
 import type { DrainLock } from './drain-lock.js';
 import { TidemarkError } from './errors.js';
@@ -196,7 +196,7 @@ export class Flusher {
   /** Wait before the next attempt: exponential with full jitter, at least `Retry-After`. */
   #backOff(failure: { retryAfterMs?: number; error?: TidemarkError }): void {
     this.#attempt++;
-    const delay = backoffDelay(this.#attempt, failure.retryAfterMs, this.#o.random);
+    const delay = backoffDelay(BROWSER_BACKOFF, this.#attempt, failure.retryAfterMs, this.#o.random);
     this.#retryAt = this.#o.clock.now() + delay;
     this.schedule(delay);
     if (failure.error) this.#o.onError(failure.error);

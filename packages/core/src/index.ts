@@ -6,10 +6,6 @@ export type {
   CampaignContext,
   EventContext,
   TidemarkEvent,
-  BatchBody,
-  BatchResponse,
-  NucleusFrame,
-  AckMessage,
 } from './types.js';
 export { LIMITS } from './types.js';
 export { TidemarkError } from './errors.js';
@@ -36,8 +32,6 @@ export type { IndexedDbStoreOptions } from './stores/indexeddb-store.js';
 export { resilientStore } from './stores/resilient-store.js';
 export { queueKeyFactory } from './stores/queue-key.js';
 export { toJsonObject } from './json-safe.js';
-export { eventJson, utf8Length } from './event-json.js';
-export { backoffDelay, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './backoff.js';
 export { ANONYMOUS_ID_PATTERN } from './identity.js';
 export type { Touch, FirstTouch } from './attribution.js';
 export type { ContextProvider } from './platform/browser-context.js';

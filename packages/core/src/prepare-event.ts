@@ -1,5 +1,5 @@
 import { TidemarkError } from './errors.js';
-import { eventJson, utf8Length } from './event-json.js';
+import { eventJson, utf8Length } from '@tidemark/protocol';
 import { toJsonObject, type Unreadable } from './json-safe.js';
 import { LIMITS, type TidemarkEvent } from './types.js';
 import { describe, unreadableError } from './validate.js';

@@ -1,4 +1,5 @@
-import { LIMITS, TidemarkError, type JsonObject, type JsonValue } from '@tidemark/core';
+import { LIMITS } from '@tidemark/protocol';
+import { TidemarkError, type JsonObject, type JsonValue } from '@tidemark/core';
 import { IPC_METHODS, type IpcMethod, type RendererPage } from './ipc-protocol.js';
 
 /** A renderer call that passed validation: plain JSON, within limits. */

@@ -1,4 +1,5 @@
-import { eventJson, type TidemarkEvent } from '@tidemark/core';
+import type { TidemarkEvent } from '@tidemark/core';
+import { eventJson } from '@tidemark/protocol';
 
 // The on-disk format of FileStore: append-only "segment" files of JSON lines. A line is one
 // record, either an added event or the keys of removed events:

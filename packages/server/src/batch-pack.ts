@@ -1,8 +1,5 @@
-import { LIMITS } from '@tidemark/core';
+import { BatchSize } from '@tidemark/protocol';
 import type { EventQueue, QueuedEvent } from './event-queue.js';
-
-/** Room kept in a body for `{"batch":[`, `],"sentAt":"…"}`. */
-const ENVELOPE_BYTES = 64;
 
 /**
  * Take events from the front of the queue into one request: at most `LIMITS.maxBatchEvents`
@@ -15,14 +12,12 @@ const ENVELOPE_BYTES = 64;
  */
 export function packBatch(queue: EventQueue, limit: number): QueuedEvent[] {
   const items: QueuedEvent[] = [];
-  let bytes = ENVELOPE_BYTES;
-  while (items.length < limit && items.length < LIMITS.maxBatchEvents) {
+  const size = new BatchSize();
+  while (items.length < limit) {
     const item = queue.peek();
-    if (item === undefined) break;
-    if (items.length > 0 && bytes + item.bytes + 1 > LIMITS.maxBatchBytes) break;
+    if (item === undefined || !size.add(item.bytes)) break;
     queue.shift();
     items.push(item);
-    bytes += item.bytes + 1;
   }
   return items;
 }

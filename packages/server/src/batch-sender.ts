@@ -2,7 +2,7 @@ import { TidemarkError, type Clock } from '@tidemark/core';
 import type { Closer } from './closer.js';
 import type { QueuedEvent } from './event-queue.js';
 import type { FetchLike } from './node-http-fetch.js';
-import { retryAfterMs, retryDelay, statusVerdict } from './response-status.js';
+import { backoffDelay, classifyStatus, parseRetryAfter, SERVER_BACKOFF } from '@tidemark/protocol';
 import { sleep, whenAborted } from './sleep.js';
 
 /** What the sender needs; all of it comes from the client's resolved options. */
@@ -70,7 +70,7 @@ export class BatchSender {
         return;
       }
       const answer = await this.#post(events);
-      const verdict = 'error' in answer ? 'retry' : statusVerdict(answer.status, events.length);
+      const verdict = 'error' in answer ? 'retry' : classifyStatus(answer.status, events.length);
       if ('error' in answer || verdict === 'retry') {
         const error = 'error' in answer ? answer.error : new TidemarkError('server', `the collector answered HTTP ${answer.status}; ${events.length} events will be retried`);
         if (this.#o.closer.closed) {
@@ -84,7 +84,7 @@ export class BatchSender {
           return;
         }
         out.retries++;
-        const waited = await sleep(this.#o.clock, retryDelay(attempt + 1, 'error' in answer ? undefined : answer.retryAfter), this.#o.closer);
+        const waited = await sleep(this.#o.clock, backoffDelay(SERVER_BACKOFF, attempt + 1, 'error' in answer ? undefined : answer.retryAfter), this.#o.closer);
         if (!waited) {
           out.requeue.push(...events);
           return;
@@ -153,7 +153,7 @@ export class BatchSender {
   async #exchange(body: string, signal: AbortSignal): Promise<Answer> {
     const response = await this.#o.fetch(this.#o.endpoint, { method: 'POST', headers: this.#headers, body, signal });
     const text = await response.text();
-    return { status: response.status, retryAfter: retryAfterMs(response.headers.get('retry-after'), this.#o.clock.now()), text };
+    return { status: response.status, retryAfter: parseRetryAfter(response.headers.get('retry-after'), this.#o.clock.now()), text };
   }
 }
 

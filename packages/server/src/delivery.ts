@@ -1,4 +1,5 @@
-import { eventJson, type TidemarkError, type TidemarkEvent } from '@tidemark/core';
+import type { TidemarkError, TidemarkEvent } from '@tidemark/core';
+import { eventJson } from '@tidemark/protocol';
 import { packBatch } from './batch-pack.js';
 import { BatchSender, type SendOutcome } from './batch-sender.js';
 import { CLOSE_TIMEOUT_MS } from './close-limit.js';

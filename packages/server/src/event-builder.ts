@@ -1,4 +1,5 @@
-import { LIMITS, TidemarkError, type EventContext, type EventType, type JsonObject, type TidemarkEvent } from '@tidemark/core';
+import { LIMITS } from '@tidemark/protocol';
+import { TidemarkError, type EventContext, type EventType, type JsonObject, type TidemarkEvent } from '@tidemark/core';
 import type { EventFields } from './call-forms.js';
 import { validateAnonymousId } from './validate-id.js';
 import { LIBRARY } from './version.js';

@@ -1,4 +1,5 @@
-import { LIMITS, TidemarkError, utf8Length, type TidemarkEvent } from '@tidemark/core';
+import { LIMITS, utf8Length } from '@tidemark/protocol';
+import { TidemarkError, type TidemarkEvent } from '@tidemark/core';
 import type { QueuedEvent } from './event-queue.js';
 
 /**

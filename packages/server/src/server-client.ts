@@ -1,4 +1,3 @@
-import { nanoid } from 'nanoid';
 import { TidemarkError, type EventType, type TidemarkEvent, type TimerHandle } from '@tidemark/core';
 import { NO_SESSION } from './attribution-names.js';
 import {
@@ -7,7 +6,7 @@ import {
 } from './call-forms.js';
 import { Delivery } from './delivery.js';
 import { buildEvent } from './event-builder.js';
-import { messageIds } from './message-ids.js';
+import { messageIds, newAnonymousId } from './message-ids.js';
 import { readAttribution, type AttributionOptions } from './read-attribution.js';
 import { asTidemarkError, Reporter } from './reporter.js';
 import { RequestClient, type EnqueueCall, type RequestDefaults } from './request-client.js';
@@ -144,7 +143,7 @@ export class ServerClient {
    * @returns the ID, stable for the life of the client
    */
   getAnonymousId(): string {
-    return (this.#anonymousId ??= nanoid());
+    return (this.#anonymousId ??= newAnonymousId());
   }
 
   /**

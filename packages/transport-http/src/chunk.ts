@@ -1,7 +1,5 @@
-import { eventJson, utf8Length, type TidemarkEvent } from '@tidemark/core';
-
-/** Bytes of the batch body around the events: `{"batch":[…],"sentAt":"…","writeKey":"…"}`. */
-const ENVELOPE_BYTES = 200;
+import { BatchSize, eventJson, utf8Length } from '@tidemark/protocol';
+import type { TidemarkEvent } from '@tidemark/core';
 
 /**
  * Split events into groups whose batch bodies fit `maxBytes` and `maxEvents`, in order.
@@ -15,16 +13,16 @@ const ENVELOPE_BYTES = 200;
 export function chunkEvents(events: TidemarkEvent[], maxBytes: number, maxEvents: number): TidemarkEvent[][] {
   const chunks: TidemarkEvent[][] = [];
   let current: TidemarkEvent[] = [];
-  let bytes = ENVELOPE_BYTES;
+  let size = new BatchSize(maxBytes, maxEvents);
   for (const event of events) {
-    const size = utf8Length(eventJson(event)) + 1;
-    if (current.length && (current.length >= maxEvents || bytes + size > maxBytes)) {
+    const bytes = utf8Length(eventJson(event));
+    if (!size.add(bytes)) {
       chunks.push(current);
       current = [];
-      bytes = ENVELOPE_BYTES;
+      size = new BatchSize(maxBytes, maxEvents);
+      size.add(bytes);
     }
     current.push(event);
-    bytes += size;
   }
   if (current.length) chunks.push(current);
   return chunks;

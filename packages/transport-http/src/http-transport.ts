@@ -1,7 +1,7 @@
-import { LIMITS, TidemarkError, type SendContext, type TidemarkEvent, type Transport } from '@tidemark/core';
+import { TidemarkError, type SendContext, type TidemarkEvent, type Transport } from '@tidemark/core';
+import { classifyStatus, LIMITS, parseRetryAfter } from '@tidemark/protocol';
 import { merge, readAcceptance, type RequestOutcome } from './acceptance.js';
 import { batchBody, chunkEvents } from './chunk.js';
-import { classifyStatus, parseRetryAfter } from './status.js';
 import { sendOnHide } from './unload.js';
 import { askReceipts } from './receipts.js';
 
@@ -74,14 +74,14 @@ export function httpTransport(options: HttpTransportOptions): Transport {
     } catch (err) {
       return { delivered: [], rejected: [], error: new TidemarkError('network', `POST ${url} failed: ${(err as Error)?.name ?? 'error'}`, err) };
     }
-    const kind = classifyStatus(response.status);
+    const kind = classifyStatus(response.status, events.length);
     if (kind === 'delivered') return readAcceptance(response, ids);
     void response.body?.cancel().catch(() => {});
     if (kind === 'unauthorized') {
       return { delivered: [], rejected: [], stop: true, error: new TidemarkError('unauthorized', `The collector refused the write key (HTTP ${response.status}); check writeKey`) };
     }
-    if (kind === 'bad_request' || kind === 'too_large') {
-      if (events.length === 1) return { delivered: [], rejected: [{ messageId: ids[0]!, reason: `HTTP ${response.status}` }] };
+    if (kind === 'reject') return { delivered: [], rejected: ids.map((messageId) => ({ messageId, reason: `HTTP ${response.status}` })) };
+    if (kind === 'split') {
       // Halve until the bad event stands alone, so its neighbours still go.
       const mid = Math.ceil(events.length / 2);
       return merge(await Promise.all([post(events.slice(0, mid), ctx), post(events.slice(mid), ctx)]));

@@ -1,5 +1,5 @@
 import { TidemarkError, type CheckResult } from '@tidemark/core';
-import { parseRetryAfter } from './status.js';
+import { parseRetryAfter } from '@tidemark/protocol';
 import type { FetchLike } from './http-transport.js';
 
 /**

@@ -1,4 +1,5 @@
-import { LIMITS, type SendResult, type TidemarkEvent } from '@tidemark/core';
+import type { SendResult, TidemarkEvent } from '@tidemark/core';
+import { LIMITS } from '@tidemark/protocol';
 import type { FetchLike } from './http-transport.js';
 import { readAcceptance } from './acceptance.js';
 import { batchBody, chunkEvents } from './chunk.js';

@@ -5,7 +5,7 @@
  * else.
  */
 
-import { eventJson, utf8Length } from '@tidemark/core';
+import { eventJson, utf8Length } from '@tidemark/protocol';
 import type { TidemarkEvent } from '@tidemark/core';
 
 const FRAME_HEAD = '{"data":[';

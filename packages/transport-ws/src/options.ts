@@ -1,4 +1,5 @@
-import { LIMITS, TidemarkError, systemClock } from '@tidemark/core';
+import { LIMITS } from '@tidemark/protocol';
+import { TidemarkError, systemClock } from '@tidemark/core';
 import type { Clock, Lifecycle, TidemarkEvent, Transport } from '@tidemark/core';
 
 /**

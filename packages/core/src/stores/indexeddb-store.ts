@@ -1,7 +1,7 @@
 import { createStore, clear, delMany, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
 import type { QueueEntry, QueueStore } from '../queue-store.js';
 import type { TidemarkEvent } from '../types.js';
-import { eventJson } from '../event-json.js';
+import { eventJson } from '@tidemark/protocol';
 import { queueKeyFactory } from './queue-key.js';
 
 /** Options of {@link indexedDbStore}. */

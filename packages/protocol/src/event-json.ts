@@ -1,4 +1,4 @@
-import type { TidemarkEvent } from './types.js';
+import type { TidemarkEvent } from './wire.js';
 
 // Events are immutable once validated, so their JSON text is made once and shared by the
 // size check, the IndexedDB write and the request body.

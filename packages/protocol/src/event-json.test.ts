@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eventJson, utf8Length } from './event-json.js';
-import type { TidemarkEvent } from './types.js';
+import type { TidemarkEvent } from './wire.js';
 
 const samples = ['', 'ascii', 'é', '€uro', '😀 emoji', 'mixed ü € 😀 text', 'x'.repeat(1000)];
 

@@ -1,0 +1,12 @@
+// The wire protocol, one home per concept. Dependency-free and platform-blind; private to the
+// workspace: every published package that imports it carries its own bundled copy.
+export type { EventType, JsonValue, JsonObject, PageContext, CampaignContext, EventContext, TidemarkEvent, BatchBody, BatchResponse, NucleusFrame, AckMessage, ReceiptsBody, ReceiptsAnswer } from './wire.js';
+export { LIMITS } from './wire.js';
+export { eventJson, utf8Length } from './event-json.js';
+export { classifyStatus } from './status.js';
+export type { StatusClass } from './status.js';
+export { parseRetryAfter, MAX_RETRY_AFTER_MS, backoffDelay, BROWSER_BACKOFF, SERVER_BACKOFF } from './retry.js';
+export type { BackoffPolicy } from './retry.js';
+export { BatchSize, BATCH_ENVELOPE_BYTES } from './batch.js';
+export { messageId, messageIds, setRandomValues, webCryptoRandom } from './message-id.js';
+export type { RandomValues } from './message-id.js';
