@@ -3,11 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Tests import packages by name; point each name at its source so no build is needed.
-// Subpaths (`@tidemark/core/testing`) come first so the bare name does not swallow them.
 const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 const alias = [
-  { find: '@tidemark/core/testing', replacement: src('core/src/testing.ts') },
-  { find: '@tidemark/node-store/testing', replacement: src('node-store/src/testing.ts') },
   ...readdirSync('packages').map((name) => ({ find: new RegExp(`^@tidemark/${name}$`), replacement: src(`${name}/src/index.ts`) })),
 ];
 

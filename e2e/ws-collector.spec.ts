@@ -7,17 +7,16 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startCollector } from '@tidemark/collector';
 import type { RunningCollector } from '@tidemark/collector';
-import { startScriptedServer } from './support/ws-scripted-server.js';
-import type { ScriptedServer } from './support/ws-scripted-server.js';
+import { startWsCollector, type WsCollector } from '@tidemark/test-kit';
 import type {} from './support/ws-page-globals.js';
 
-let pageServer: ScriptedServer;
+let pageServer: WsCollector;
 let collector: RunningCollector;
 let dir: string;
 test.beforeEach(async ({ page }) => {
   dir = await mkdtemp(join(tmpdir(), 'tidemark-ws-e2e-'));
   collector = await startCollector({ port: 0, dbPath: join(dir, 'events.db'), writeKeys: ['wk_e2e'], readKeys: ['rk_e2e'], appIds: ['app-e2e'] });
-  pageServer = await startScriptedServer();
+  pageServer = await startWsCollector();
   await page.goto(pageServer.httpUrl);
   await expect.poll(() => page.evaluate(() => typeof window.TidemarkWS?.wsTransport)).toBe('function');
 });

@@ -3,14 +3,12 @@
 // and drives `TidemarkWS.wsTransport` directly, with `helpers.drain` standing in for the
 // core's retry loop.
 import { expect, test } from '@playwright/test';
-import { ackAll, closedPort, startScriptedServer } from './support/ws-scripted-server.js';
-import type { ScriptedServer } from './support/ws-scripted-server.js';
-import type { ClientHelpers } from './support/ws-client-helpers.js';
+import { ackAll, closedPort, startWsCollector, type ClientHelpers, type WsCollector } from '@tidemark/test-kit';
 import type {} from './support/ws-page-globals.js';
 
-let srv: ScriptedServer;
+let srv: WsCollector;
 test.beforeEach(async ({ page }) => {
-  srv = await startScriptedServer();
+  srv = await startWsCollector();
   await page.goto(srv.httpUrl);
   await expect.poll(() => page.evaluate(() => typeof window.TidemarkWS?.wsTransport)).toBe('function');
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TidemarkEvent } from '@tidemark/core';
 import type { TidemarkGlobal } from '@tidemark/cdn';
-import { startRecordingServer, type RecordingServer } from './recording-server.js';
+import { startFakeCollector, type FakeCollector } from '@tidemark/test-kit';
 
 /** The cdn package's build output. */
 export const CDN_DIST = fileURLToPath(new URL('../../packages/cdn/dist/', import.meta.url));
@@ -22,7 +22,7 @@ export function snippetSource(): string {
 
 /** A recording server that also serves the bundle and the pages a test writes. */
 export interface CdnSite {
-  server: RecordingServer;
+  server: FakeCollector;
   /** Origin of the site and collector, e.g. `http://127.0.0.1:1234`. */
   origin: string;
   /**
@@ -68,7 +68,7 @@ export function tagPage(site: CdnSite, attrs: Record<string, string> = {}, body 
 
 export const test = base.extend<{ site: CdnSite }>({
   site: async ({}, use) => {
-    const server = await startRecordingServer(WRITE_KEY);
+    const server = await startFakeCollector({ writeKey: WRITE_KEY });
     const dir = mkdtempSync(join(tmpdir(), 'tm-cdn-e2e-'));
     for (const name of ['tidemark.min.js', 'tidemark.min.js.map', 'snippet.min.js', 'snippet.min.js.map']) server.serve(`/sdk/${name}`, `${CDN_DIST}${name}`);
     let n = 0;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from '@playwright/test';
 import type { RunningCollector } from '@tidemark/collector';
 import { loadCollector, removeTempDirs, tempDir } from './collector-process.js';
-import { startRecordingServer } from './recording-server.js';
+import { startFakeCollector } from '@tidemark/test-kit';
 
 const harness = (file: string) => readFileSync(fileURLToPath(new URL(`../harness/${file}`, import.meta.url)), 'utf8');
 
@@ -54,7 +54,7 @@ export async function referenceCollector(): Promise<Backend> {
 }
 
 export async function recordingServer(): Promise<Backend> {
-  const server = await startRecordingServer();
+  const server = await startFakeCollector({ writeKey: 'wk_test' });
   return {
     origin: server.url,
     names: async () => server.events.map((e) => e.event ?? e.type),

@@ -1,7 +1,7 @@
-// What the ws test page (served by ws-scripted-server.ts) puts on `window`, for the specs'
+// What the ws test page (served by the test kit's ws-collector.ts) puts on `window`, for the specs'
 // page.evaluate callbacks.
 import type * as TidemarkWS from '@tidemark/transport-ws';
-import type { ClientHelpers } from './ws-client-helpers.js';
+import type { ClientHelpers } from '@tidemark/test-kit';
 
 declare global {
   interface Window {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryKeyValue, memoryStore, localLock, type FlushResult } from '@tidemark/core';
-import { manualClock, scriptedTransport } from '@tidemark/core/testing';
 import { MAX_QUEUED_CALLS, type QueuedCall } from './call-queue.js';
 import { createTidemarkGlobal, type TidemarkGlobal } from './tidemark-global.js';
 import { replayClock } from './replay-clock.js';
+import { manualClock, scriptedTransport } from '@tidemark/test-kit';
 
 /** Options that keep a client in memory and on a scripted transport. */
 function options() {

@@ -5,7 +5,7 @@ import { localLock } from './drain-lock.js';
 import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
 import type { PageContext } from './types.js';
 import { memoryStore } from './stores/memory-store.js';
-import { manualClock, scriptedTransport } from './testing.js';
+import { manualClock, scriptedTransport } from '@tidemark/test-kit';
 
 const LANDING = 'https://shop.example/sale?utm_source=news&utm_medium=email&utm_campaign=spring&utm_term=shoes&utm_content=hero&gclid=G1&fbclid=F1&ttclid=T1&msclkid=M1&li_fat_id=L1&other=x';
 const page = (url: string, referrer = ''): PageContext => ({ url, path: new URL(url).pathname, search: new URL(url).search, title: 't', referrer });

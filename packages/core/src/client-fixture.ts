@@ -7,8 +7,8 @@ import { localLock } from './drain-lock.js';
 import type { TidemarkOptions } from './options.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
-import { manualClock, scriptedTransport, type ManualClock } from './testing.js';
 import type { DropInfo } from './event-queue.js';
+import { manualClock, type ManualClock, scriptedTransport } from '@tidemark/test-kit';
 
 /**
  * A client for a logic test.

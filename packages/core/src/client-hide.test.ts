@@ -6,9 +6,9 @@ import type { Lifecycle } from './lifecycle.js';
 import type { QueueStore } from './queue-store.js';
 import { RESCUE_PREFIX, rescueEvents } from './rescue.js';
 import { memoryStore } from './stores/memory-store.js';
-import { manualClock, scriptedTransport } from './testing.js';
 import { UNCERTAIN_GRACE_MS } from './uncertain.js';
 import type { SendResult, TidemarkEvent } from './index.js';
+import { manualClock, scriptedTransport } from '@tidemark/test-kit';
 
 /** A lifecycle whose page-hide the test triggers. */
 function pageLifecycle() {

@@ -7,10 +7,10 @@ import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
-import { manualClock, type ManualClock } from './testing.js';
 import type { CheckResult, Transport } from './transport.js';
 import { TidemarkError } from './errors.js';
 import { UNCERTAIN_GRACE_MS, UNCERTAIN_KEY } from './uncertain.js';
+import { manualClock, type ManualClock } from '@tidemark/test-kit';
 
 /** A collector that stores what reaches it, counting copies, and answers receipts. */
 function fakeCollector() {

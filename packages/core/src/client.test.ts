@@ -6,9 +6,9 @@ import { localLock } from './drain-lock.js';
 import type { TidemarkOptions } from './options.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
-import { manualClock, scriptedTransport, type ManualClock } from './testing.js';
 import type { DropInfo } from './event-queue.js';
 import { names, setup } from './client-fixture.js';
+import { manualClock, type ManualClock, scriptedTransport } from '@tidemark/test-kit';
 
 describe('createTidemark', () => {
   it('throws a TidemarkError that says how to fix misuse', () => {

@@ -10,9 +10,9 @@ import { toAnswer, WORKER_FLUSH, type WorkerFlushMessage } from './platform/serv
 import { QueueDrainer } from './queue-drainer.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
-import { manualClock, scriptedTransport, type ScriptedTransport } from './testing.js';
 import type { Transport } from './transport.js';
 import { UNCERTAIN_KEY } from './uncertain.js';
+import { manualClock, type ScriptedTransport, scriptedTransport } from '@tidemark/test-kit';
 
 const SCRIPT = '/tidemark-sw.js';
 /** One clock for the page and the worker, as in a browser. */

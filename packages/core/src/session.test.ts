@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
 import { SessionTracker, SESSION_KEY } from './session.js';
-import { manualClock } from './testing.js';
+import { manualClock } from '@tidemark/test-kit';
 
 const MIN = 60_000;
 

@@ -2,8 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TidemarkError } from '@tidemark/core';
-import { makeReadOnly, makeWritable, tempDir } from '@tidemark/node-store/testing';
 import { fileKeyValue } from './file-key-value.js';
+import { makeReadOnly, makeWritable, tempDir } from '@tidemark/test-kit';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(() => {

@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TidemarkError } from '@tidemark/core';
 import { FileStore } from '@tidemark/node-store';
-import { tempDir, testEvent } from '@tidemark/node-store/testing';
 import { initMain, type InitMainOptions } from './init-main.js';
 import { IPC_CHANNEL } from './ipc-protocol.js';
 import { exposeTidemark, type TidemarkRendererApi } from './preload.js';
-import { startAckServer, type AckServer } from './test-support/ack-server.js';
 import { contextBridgeStandIn, electronStandIn } from './test-support/electron-stand-ins.js';
+import { type FakeCollector, startFakeCollector, tempDir, testEvent } from '@tidemark/test-kit';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -17,12 +16,12 @@ afterEach(async () => {
 
 async function setup() {
   const { dir, remove } = tempDir();
-  const server = await startAckServer();
+  const server = await startFakeCollector();
   cleanups.push(remove, () => server.close());
   const electron = electronStandIn(dir);
   const errors: TidemarkError[] = [];
   const start = (options: Partial<InitMainOptions> = {}) => {
-    const client = initMain({ writeKey: 'wk_test', host: server.host, electron, flushInterval: 60_000, onError: (e) => errors.push(e), ...options });
+    const client = initMain({ writeKey: 'wk_test', host: server.url, electron, flushInterval: 60_000, onError: (e) => errors.push(e), ...options });
     cleanups.push(() => client.close(0));
     return client;
   };
@@ -35,7 +34,7 @@ async function setup() {
   return { dir, server, electron, errors, start, openWindow };
 }
 
-const named = (server: AckServer, name: string) => server.events.find((e) => e.event === name || e.name === name);
+const named = (server: FakeCollector, name: string) => server.received.find((e) => e.event === name || e.name === name);
 
 describe('initMain', () => {
   it('feeds every window into one queue and one session, each event with its own page and the device context', async () => {
@@ -48,13 +47,13 @@ describe('initMain', () => {
     client.track('Main Process Event');
     await client.flush();
 
-    expect(server.events.map((e) => e.event ?? e.name)).toEqual(['session_start', 'Opened', 'Settings', 'Main Process Event']);
+    expect(server.received.map((e) => e.event ?? e.name)).toEqual(['session_start', 'Opened', 'Settings', 'Main Process Event']);
     const sessionStart = named(server, 'session_start')!;
     const opened = named(server, 'Opened')!;
     const page = named(server, 'Settings')!;
     const main = named(server, 'Main Process Event')!;
-    expect(new Set(server.events.map((e) => e.anonymousId))).toEqual(new Set([client.getAnonymousId()]));
-    expect(new Set(server.events.map((e) => e.context.sessionId))).toEqual(new Set([client.getSessionId()]));
+    expect(new Set(server.received.map((e) => e.anonymousId))).toEqual(new Set([client.getAnonymousId()]));
+    expect(new Set(server.received.map((e) => e.context.sessionId))).toEqual(new Set([client.getSessionId()]));
     expect(await home.getAnonymousId()).toBe(client.getAnonymousId());
     expect(await settings.getSessionId()).toBe(client.getSessionId());
 
@@ -66,7 +65,7 @@ describe('initMain', () => {
     expect(main.context.page).toBeUndefined();
 
     // Every event: app, OS, device ID, locale. The session start: the full Nucleus init set.
-    for (const event of server.events) {
+    for (const event of server.received) {
       expect(event.context.app).toMatchObject({ name: 'Stand-in App', version: '3.1.4' });
       expect(event.context.os).toEqual({ name: process.platform, version: expect.any(String) });
       expect(event.context.device?.id).toBe(client.deviceId);
@@ -101,7 +100,7 @@ describe('initMain', () => {
     // The main process carries on; the path-like name is just a name, stored in the queue.
     client.track('Still Working');
     await client.flush();
-    expect(server.events.map((e) => e.event)).toEqual(['session_start', '../../outside', 'Still Working']);
+    expect(server.received.map((e) => e.event)).toEqual(['session_start', '../../outside', 'Still Working']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(readdirSync(dir).sort()).toEqual(['tidemark']);
     expect(readdirSync(join(dir, 'tidemark')).sort()).toEqual(['queue', 'state.json']);
@@ -135,7 +134,7 @@ describe('initMain', () => {
     const client = start();
     for (let i = 0; i < 50; i++) client.track(`Event ${i}`);
     let deliveredAtExit = -1;
-    electron.app.on('quit', () => (deliveredAtExit = server.events.length));
+    electron.app.on('quit', () => (deliveredAtExit = server.received.length));
     electron.app.quit();
     await waitUntil(() => electron.app.exited);
 
@@ -158,18 +157,18 @@ describe('initMain', () => {
 
   it('quits even when the collector never answers; what was not sent stays on disk for the next launch', async () => {
     const { server, electron, start } = await setup();
-    server.mode = 'hang';
+    server.respond(() => 'hang');
     const client = start({ quitFlushMs: 200 });
     for (let i = 0; i < 5; i++) client.track(`Unsent ${i}`);
     electron.app.quit();
     await waitUntil(() => electron.app.exited);
-    expect(server.requests).toBeGreaterThan(0);
-    expect(server.events).toEqual([]);
+    expect(server.requests.length).toBeGreaterThan(0);
+    expect(server.received).toEqual([]);
 
-    server.mode = 'ack';
+    server.respond(undefined);
     const next = start();
     await next.flush();
-    const names = server.events.map((e) => e.event);
+    const names = server.received.map((e) => e.event);
     for (let i = 0; i < 5; i++) expect(names.filter((n) => n === `Unsent ${i}`)).toHaveLength(1);
   });
 
@@ -181,9 +180,9 @@ describe('initMain', () => {
 
     // Above the core's default bound of 10,000, so the session start does not push the oldest out.
     const client = start({ maxQueueSize: 20_000 });
-    await server.waitFor(10_001, 15_000);
+    await server.waitForEvents(10_001, 15_000);
     await client.flush();
-    const ids = server.events.map((e) => e.messageId);
+    const ids = server.received.map((e) => e.messageId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.filter((id) => id.startsWith('backlog-'))).toHaveLength(10_000);
     await client.close(0);
@@ -201,7 +200,7 @@ describe('initMain', () => {
     electron.powerMonitor.emit('resume');
     client.track('After Sleep');
     await client.flush();
-    const sessions = server.events.map((e) => [e.event, e.context.sessionId]);
+    const sessions = server.received.map((e) => [e.event, e.context.sessionId]);
     const first = Date.UTC(2026, 0, 1, 9);
     expect(sessions).toEqual([
       ['session_start', first],
@@ -217,11 +216,11 @@ describe('initMain', () => {
     const client = start();
     client.track('Offline Event');
     await client.flush();
-    expect(server.requests).toBe(0);
+    expect(server.requests.length).toBe(0);
     electron.net.online = true;
     electron.powerMonitor.emit('resume');
-    await server.waitFor(2);
-    expect(server.events.map((e) => e.event)).toEqual(['session_start', 'Offline Event']);
+    await server.waitForEvents(2);
+    expect(server.received.map((e) => e.event)).toEqual(['session_start', 'Offline Event']);
   });
 
   it('refuses to start without what it needs, and a refused start leaves the data directory usable', async () => {

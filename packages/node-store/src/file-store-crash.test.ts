@@ -4,9 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForNode } from './test-support/bundle-for-node.js';
-import { bootWaitingChild } from './test-support/node-child.js';
-import { tempDir } from './test-support/temp-dir.js';
+import { bootWaitingChild, bundleForNode, tempDir } from '@tidemark/test-kit';
 
 const CYCLES = 200;
 

@@ -2,9 +2,8 @@ import * as realFs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { FileStore } from './file-store.js';
 import type { StoreFs } from './store-fs.js';
-import { testEvent } from './test-support/events.js';
-import { makeReadOnly, makeWritable } from './test-support/read-only-dir.js';
 import { useStoreFixture } from './test-support/store-fixture.js';
+import { makeReadOnly, makeWritable, testEvent } from '@tidemark/test-kit';
 
 const setup = useStoreFixture();
 

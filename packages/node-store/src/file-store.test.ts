@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { FileStore } from './file-store.js';
 import { addRecord, deleteRecord } from './segment-log.js';
 import type { StoreFs } from './store-fs.js';
-import { testEvent } from './test-support/events.js';
 import { useStoreFixture } from './test-support/store-fixture.js';
+import { testEvent } from '@tidemark/test-kit';
 
 const setup = useStoreFixture();
 

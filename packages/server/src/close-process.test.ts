@@ -1,12 +1,11 @@
 import { startCollector, type RunningCollector } from '@tidemark/collector';
-import { bundleForNode, spawnNode, tempDir, type ChildExit } from '@tidemark/node-store/testing';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExportClient } from './export-client.js';
 import type { CloseResult, ClientStats } from './server-client.js';
 import type { DropInfo } from './server-options.js';
-import { startRecordingServer, type RecordingServer } from './testing/recording-server.js';
+import { bundleForNode, type ChildExit, type FakeCollector, spawnNode, startFakeCollector, tempDir } from '@tidemark/test-kit';
 
 // Shutdown as a backend process does it, in real child processes: 1,000 track() calls while
 // the collector answers 500, then `await client.close()` (or `flush()` first) at top level.
@@ -17,12 +16,12 @@ import { startRecordingServer, type RecordingServer } from './testing/recording-
 const CALLS = 1_000;
 let work: { dir: string; remove: () => void };
 let child: string;
-const servers: RecordingServer[] = [];
+const servers: FakeCollector[] = [];
 let collector: RunningCollector | undefined;
 
 beforeAll(async () => {
   work = tempDir('tidemark-close-');
-  child = await bundleForNode(fileURLToPath(new URL('./testing/close-child.ts', import.meta.url)), join(work.dir, 'close-child.mjs'), {
+  child = await bundleForNode(fileURLToPath(new URL('./test-support/close-child.ts', import.meta.url)), join(work.dir, 'close-child.mjs'), {
     runtimeImports: ['@tidemark/node-store'],
   });
 });
@@ -48,9 +47,10 @@ async function runChild(host: string, count: number, prefix: string, flags: stri
   return { ...exit, report: JSON.parse(exit.stdout) as ChildReport };
 }
 
-async function recordingServer(answer: (firstIndex: number, startedAt: number) => number): Promise<RecordingServer> {
+async function recordingServer(answer: (firstIndex: number, startedAt: number) => number): Promise<FakeCollector> {
   let startedAt = 0;
-  const server = await startRecordingServer((request) => {
+  const server = await startFakeCollector();
+  server.respond((request) => {
     startedAt ||= Date.now();
     return { status: answer(Number(request.body?.batch?.[0]?.properties?.i), startedAt) };
   });
@@ -84,11 +84,11 @@ describe('close() and flush() in a real process during a collector outage', () =
 
     expect(a.report.result).toEqual({ delivered: 0, dropped: CALLS, kept: 0 });
     expect(a.report.drops).toEqual([{ reason: 'closed', count: CALLS }]);
-    expect(outage.stored()).toEqual([]);
+    expect(outage.events).toEqual([]);
     expect(a.report.closeMs).toBeGreaterThanOrEqual(4_900);
     expect(a.report.closeMs).toBeLessThan(7_000);
 
-    const arrived = half.stored().map((e) => e.messageId).sort();
+    const arrived = half.events.map((e) => e.messageId).sort();
     expect(b.report.result).toEqual({ delivered: arrived.length, dropped: CALLS - arrived.length, kept: 0 });
     // Only batches the collector takes arrive; odd ones retry in every request slot until the limit.
     const taken = new Set(ids('half', CALLS).filter((_, i) => Math.floor(i / 100) % 2 === 0));
@@ -105,7 +105,7 @@ describe('close() and flush() in a real process during a collector outage', () =
     expect(d.report.flushed?.stats).toMatchObject({ delivered: CALLS, dropped: 0, queued: 0 });
     expect(d.report.flushed?.flushMs).toBeGreaterThanOrEqual(6_900);
     expect(d.report.result).toEqual({ delivered: 0, dropped: 0, kept: 0 });
-    expect(flushOutage.stored().map((e) => e.messageId).sort()).toEqual(ids('flushed', CALLS));
+    expect(flushOutage.events.map((e) => e.messageId).sort()).toEqual(ids('flushed', CALLS));
 
     // The next start, against the reference collector, sends what the spool kept: all of it, once.
     collector = await startCollector({ port: 0, dbPath: join(work.dir, 'events.db'), writeKeys: ['wk_test'], readKeys: ['rk_test'] });

@@ -2,15 +2,14 @@ import type { TidemarkError } from '@tidemark/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServerClient } from './create-server-client.js';
 import type { ServerClientOptions } from './server-options.js';
-import { ManualClock } from './testing/manual-clock.js';
-import { startRecordingServer, type RecordingServer } from './testing/recording-server.js';
+import { type FakeCollector, ManualClock, startFakeCollector } from '@tidemark/test-kit';
 
-let server: RecordingServer;
+let server: FakeCollector;
 let clock: ManualClock;
 let errors: TidemarkError[];
 
 beforeEach(async () => {
-  server = await startRecordingServer();
+  server = await startFakeCollector();
   clock = new ManualClock();
   errors = [];
 });
@@ -29,9 +28,9 @@ describe('close()', () => {
     await tm.track({ event: 'After close' });
     await tm.identify('u1');
     await tm.flush();
-    clock.advance(60_000);
+    clock.tick(60_000);
     await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(server.stored().map((e) => e.event)).toEqual(['Before close', 'Before close', 'Before close']);
+    expect(server.events.map((e) => e.event)).toEqual(['Before close', 'Before close', 'Before close']);
     expect(server.requests).toHaveLength(1);
     expect(errors).toEqual([]);
   });
@@ -50,7 +49,7 @@ describe('close()', () => {
     for (let i = 0; i < 7; i++) await tm.track({ event: 'Doomed' });
     const closing = tm.close();
     await clock.waitForTimer(1_000);
-    clock.advance(5_000);
+    clock.tick(5_000);
     expect(await closing).toEqual({ delivered: 0, dropped: 7, kept: 0 });
     expect(drops).toEqual([{ reason: 'closed', count: 7 }]);
     expect(tm.stats()).toMatchObject({ dropped: 7, queued: 0, inFlight: 0 });
@@ -62,7 +61,7 @@ describe('close()', () => {
     await tm.track({ event: 'Stuck' });
     const closing = tm.close();
     await server.waitFor(() => server.requests.length === 1);
-    clock.advance(5_000);
+    clock.tick(5_000);
     expect(await closing).toEqual({ delivered: 0, dropped: 1, kept: 0 });
   });
 
@@ -71,7 +70,7 @@ describe('close()', () => {
     await tm.track({ event: 'Stuck' });
     const closing = tm.close();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    clock.advance(5_000);
+    clock.tick(5_000);
     expect(await closing).toEqual({ delivered: 0, dropped: 1, kept: 0 });
   });
 });

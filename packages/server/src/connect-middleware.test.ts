@@ -5,14 +5,14 @@ import { tidemark } from './connect-middleware.js';
 import { createServerClient } from './create-server-client.js';
 import type { RequestClient } from './request-client.js';
 import type { ServerClient } from './server-client.js';
-import { startRecordingServer, type RecordingServer } from './testing/recording-server.js';
+import { type FakeCollector, startFakeCollector } from '@tidemark/test-kit';
 
 const AID = 'V1StGXR8_Z5jdHi6B-myT';
 const SID = 1732530000000;
 type Req = IncomingMessage & { tidemark: RequestClient; body?: unknown; user?: { id: string } };
 type Handler = (req: Req, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-let collector: RecordingServer;
+let collector: FakeCollector;
 let client: ServerClient;
 let app: Server;
 let base: string;
@@ -58,7 +58,7 @@ const purchase: Handler = async (req, res) => {
 };
 
 beforeEach(async () => {
-  collector = await startRecordingServer();
+  collector = await startFakeCollector();
   client = createServerClient({ writeKey: 'wk_test', host: collector.url, flushInterval: 0 });
 });
 afterEach(async () => {
@@ -74,7 +74,7 @@ describe('tidemark() middleware on a node:http server', () => {
     const res = await fetch(`${base}/api/purchase`, { method: 'POST', headers: { 'x-tidemark-anonymous-id': AID, 'x-tidemark-session-id': String(SID) } });
     expect(await res.json()).toEqual({ anonymousId: AID, ignored: [] });
     await client.flush();
-    expect(collector.stored()[0]).toMatchObject({
+    expect(collector.events[0]).toMatchObject({
       event: 'Purchase Completed', anonymousId: AID, properties: { amount: 99.99, anonymous_id: AID }, context: { sessionId: SID },
     });
   });
@@ -92,7 +92,7 @@ describe('tidemark() middleware on a node:http server', () => {
     await serve(jsonBody, tidemark({ client }), purchase);
     await fetch(`${base}/api/purchase`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ anonymous_id: AID }) });
     await client.flush();
-    expect(collector.stored()[0]?.anonymousId).toBe(AID);
+    expect(collector.events[0]?.anonymousId).toBe(AID);
   });
 
   it('adds the signed-in user and remembers identify for the rest of the request', async () => {
@@ -109,7 +109,7 @@ describe('tidemark() middleware on a node:http server', () => {
     await serve(signIn, tidemark({ client, userId: (req: Req) => req.user?.id }), handler);
     await fetch(base, { headers: { 'x-tidemark-anonymous-id': AID } });
     await client.flush();
-    expect(collector.stored().map((e) => [e.type, e.userId, e.anonymousId])).toEqual([
+    expect(collector.events.map((e) => [e.type, e.userId, e.anonymousId])).toEqual([
       ['track', 'user_42', AID],
       ['identify', 'user_99', AID],
       ['track', 'user_99', AID],
@@ -121,7 +121,7 @@ describe('tidemark() middleware on a node:http server', () => {
     const res = await fetch(base);
     expect(await res.json()).toEqual({ anonymousId: null, ignored: [] });
     await client.flush();
-    expect(collector.stored()[0]?.anonymousId).toBe(client.getAnonymousId());
+    expect(collector.events[0]?.anonymousId).toBe(client.getAnonymousId());
   });
 
   it('can make its own client from options and expose it', async () => {

@@ -2,14 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServerClient } from './create-server-client.js';
 import { bindFetchRequest, withTidemark } from './fetch-handler.js';
 import type { ServerClient } from './server-client.js';
-import { startRecordingServer, type RecordingServer } from './testing/recording-server.js';
+import { type FakeCollector, startFakeCollector } from '@tidemark/test-kit';
 
 const AID = 'V1StGXR8_Z5jdHi6B-myT';
-let collector: RecordingServer;
+let collector: FakeCollector;
 let client: ServerClient;
 
 beforeEach(async () => {
-  collector = await startRecordingServer();
+  collector = await startFakeCollector();
   client = createServerClient({ writeKey: 'wk_test', host: collector.url, flushInterval: 0 });
 });
 afterEach(async () => {
@@ -29,7 +29,7 @@ describe('withTidemark() for Fetch-standard handlers', () => {
     const response = await handler(new Request('https://shop.example.com/x', { headers: { 'x-tidemark-anonymous-id': AID } }), { region: 'eu' }, { id: 7 });
     expect(await response.json()).toEqual({ anonymousId: AID, region: 'eu', id: 7, url: 'https://shop.example.com/x' });
     await client.flush();
-    expect(collector.stored()[0]).toMatchObject({ event: 'Purchase Completed', anonymousId: AID });
+    expect(collector.events[0]).toMatchObject({ event: 'Purchase Completed', anonymousId: AID });
   });
 
   it('reads a JSON body clone and leaves the body readable for the handler', async () => {

@@ -3,15 +3,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServerClient } from './create-server-client.js';
 import type { ServerClient } from './server-client.js';
 import type { DropInfo, ServerClientOptions } from './server-options.js';
-import { startRecordingServer, type RecordingServer } from './testing/recording-server.js';
+import { type FakeCollector, startFakeCollector } from '@tidemark/test-kit';
 
-let server: RecordingServer;
+let server: FakeCollector;
 let clients: ServerClient[];
 let errors: TidemarkError[];
 let drops: DropInfo[];
 
 beforeEach(async () => {
-  server = await startRecordingServer();
+  server = await startFakeCollector();
   clients = [];
   errors = [];
   drops = [];
@@ -58,7 +58,7 @@ describe('bounds and backpressure', () => {
     collector.open();
     await producer;
     await tm.flush();
-    expect(server.stored().map((e) => e.properties?.i)).toEqual([...Array(300).keys()]);
+    expect(server.events.map((e) => e.properties?.i)).toEqual([...Array(300).keys()]);
     expect(tm.stats().dropped).toBe(0);
     expect(drops).toEqual([]);
   });
@@ -74,11 +74,11 @@ describe('bounds and backpressure', () => {
     await Promise.all(calls);
     const kept = 100 - dropped;
     // As many of the newest as fit in 1 MiB, and not one more.
-    const eventBytes = Buffer.byteLength(JSON.stringify(server.stored()[0]));
+    const eventBytes = Buffer.byteLength(JSON.stringify(server.events[0]));
     expect(kept * eventBytes).toBeLessThanOrEqual(1024 * 1024);
     expect((kept + 1) * eventBytes).toBeGreaterThan(1024 * 1024);
     // Three requests of ~500 KB go side by side, so arrival order is not theirs: compare sets.
-    const arrived = server.stored().map((e) => Number(e.properties?.i)).sort((a, b) => a - b);
+    const arrived = server.events.map((e) => Number(e.properties?.i)).sort((a, b) => a - b);
     expect(arrived).toEqual([...Array(kept).keys()].map((i) => i + dropped));
     expect(tm.stats()).toMatchObject({ delivered: kept, dropped, queued: 0 });
   });
@@ -92,7 +92,7 @@ describe('bounds and backpressure', () => {
     }
     await tm.flush();
     expect(tm.stats()).toMatchObject({ delivered: 50_000, dropped: 0, queued: 0 });
-    expect(new Set(server.stored().map((e) => e.properties?.n)).size).toBe(50_000);
+    expect(new Set(server.events.map((e) => e.properties?.n)).size).toBe(50_000);
     expect(errors).toEqual([]);
     expect(Date.now() - started).toBeLessThan(15_000);
   });

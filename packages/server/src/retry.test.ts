@@ -4,25 +4,24 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServerClient } from './create-server-client.js';
 import type { ServerClient } from './server-client.js';
 import type { ServerClientOptions } from './server-options.js';
-import { ManualClock } from './testing/manual-clock.js';
-import { startRecordingServer, type RecordingServer } from './testing/recording-server.js';
+import { type FakeCollector, ManualClock, startFakeCollector } from '@tidemark/test-kit';
 
 // Request timeouts are 30 s here, so every other timer on the clock is a backoff wait.
 const TIMEOUT = 30_000;
-let server: RecordingServer;
+let server: FakeCollector;
 let clock: ManualClock;
 let clients: ServerClient[];
 let errors: TidemarkError[];
 
 beforeEach(async () => {
-  server = await startRecordingServer();
+  server = await startFakeCollector();
   clock = new ManualClock();
   clients = [];
   errors = [];
 });
 afterEach(async () => {
   const closing = Promise.all(clients.map((c) => c.close()));
-  clock.advance(10_000); // let close() give up on anything still waiting
+  clock.tick(10_000); // let close() give up on anything still waiting
   await closing;
   await server.close();
 });
@@ -46,12 +45,12 @@ describe('retry and backoff on the injected clock', () => {
     for (let i = 0; i < 5; i++) await tm.track({ event: 'E', properties: { i } });
     const flushed = tm.flush();
     await clock.waitForTimer(1_000);
-    clock.advance(1_000);
+    clock.tick(1_000);
     await clock.waitForTimer(2_000);
-    clock.advance(2_000);
+    clock.tick(2_000);
     await flushed;
     expect(server.requests).toHaveLength(3);
-    expect(server.stored()).toHaveLength(5);
+    expect(server.events).toHaveLength(5);
     expect(backoffs()).toEqual([1_000, 2_000]);
     expect(tm.stats()).toMatchObject({ delivered: 5, retries: 2, queued: 0 });
     expect(errors).toEqual([]);
@@ -64,7 +63,7 @@ describe('retry and backoff on the injected clock', () => {
     const flushed = tm.flush();
     for (const ms of [1_000, 2_000, 4_000]) {
       await clock.waitForTimer(ms);
-      clock.advance(ms);
+      clock.tick(ms);
     }
     await flushed;
     expect(server.requests).toHaveLength(4);
@@ -75,7 +74,7 @@ describe('retry and backoff on the injected clock', () => {
     server.respond(() => ({ status: 200 }));
     for (let i = 5; i < 7; i++) await tm.track({ event: 'E', properties: { i } });
     await tm.flush();
-    expect(server.stored().map((e) => e.properties?.i)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(server.events.map((e) => e.properties?.i)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
   it('caps the backoff at 10 s', async () => {
@@ -85,7 +84,7 @@ describe('retry and backoff on the injected clock', () => {
     const flushed = tm.flush();
     for (const ms of [1_000, 2_000, 4_000, 8_000, 10_000, 10_000]) {
       await clock.waitForTimer(ms);
-      clock.advance(ms);
+      clock.tick(ms);
     }
     await flushed;
     expect(backoffs()).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
@@ -97,10 +96,10 @@ describe('retry and backoff on the injected clock', () => {
     await tm.track({ event: 'E' });
     const flushed = tm.flush();
     await clock.waitForTimer(7_000);
-    clock.advance(7_000);
+    clock.tick(7_000);
     await flushed;
     expect(backoffs()).toEqual([7_000]);
-    expect(server.stored()).toHaveLength(1);
+    expect(server.events).toHaveLength(1);
   });
 
   it('treats other 4xx as permanent: no retry', async () => {
@@ -127,9 +126,9 @@ describe('retry and backoff on the injected clock', () => {
     expect(tm.stats().queued).toBe(20);
 
     server.respond(() => ({ status: 200 }));
-    clock.advance(10_000);
-    await server.waitFor(() => server.stored().length === 20);
-    expect(server.stored().map((e) => e.properties?.i)).toEqual([...Array(20).keys()]);
+    clock.tick(10_000);
+    await server.waitFor(() => server.events.length === 20);
+    expect(server.events.map((e) => e.properties?.i)).toEqual([...Array(20).keys()]);
   });
 
   it('retries network failures and reports them as network errors', async () => {
@@ -143,7 +142,7 @@ describe('retry and backoff on the injected clock', () => {
     await tm.track({ event: 'E' });
     const flushed = tm.flush();
     await clock.waitForTimer(1_000);
-    clock.advance(1_000);
+    clock.tick(1_000);
     await flushed;
     expect(errors.map((e) => e.code)).toEqual(['network']);
     expect(errors[0]?.message).toContain('ECONNREFUSED');
@@ -156,12 +155,12 @@ describe('retry and backoff on the injected clock', () => {
     await tm.track({ event: 'E' });
     const flushed = tm.flush();
     await server.waitFor(() => server.requests.length === 1);
-    clock.advance(1_000); // the request timeout
+    clock.tick(1_000); // the request timeout
     await clock.waitForTimer(1_000);
-    clock.advance(1_000); // the backoff
+    clock.tick(1_000); // the backoff
     await flushed;
     expect(server.requests).toHaveLength(2);
-    expect(server.stored()).toHaveLength(1);
+    expect(server.events).toHaveLength(1);
   });
 
   it('loses no event tracked during a 5-second run of 500s', async () => {
@@ -171,15 +170,15 @@ describe('retry and backoff on the injected clock', () => {
     const tm = client({ flushInterval: 10_000 });
     for (let step = 0; step < 50; step++) {
       for (let i = 0; i < 10; i++) void tm.track({ event: 'During outage', properties: { n: step * 10 + i } });
-      clock.advance(100);
+      clock.tick(100);
       await tick(2);
     }
-    for (let round = 0; round < 100 && server.stored().length < 500; round++) {
-      clock.advance(1_000);
+    for (let round = 0; round < 100 && server.events.length < 500; round++) {
+      clock.tick(1_000);
       await tick(5);
     }
     expect(await tm.close()).toMatchObject({ dropped: 0 });
-    const received = new Set(server.stored().map((e) => e.properties?.n));
+    const received = new Set(server.events.map((e) => e.properties?.n));
     expect(received.size).toBe(500);
     expect(tm.stats().dropped).toBe(0);
     expect(refused).toBeGreaterThanOrEqual(8); // every request slot met the outage, twice

@@ -3,16 +3,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServerClient } from './create-server-client.js';
 import type { ServerClient } from './server-client.js';
 import type { ServerClientOptions } from './server-options.js';
-import { ManualClock } from './testing/manual-clock.js';
-import { startRecordingServer, type RecordingServer } from './testing/recording-server.js';
+import { type FakeCollector, ManualClock, startFakeCollector } from '@tidemark/test-kit';
 
 const BROWSER_AID = 'V1StGXR8_Z5jdHi6B-myT';
-let server: RecordingServer;
+let server: FakeCollector;
 let clients: ServerClient[];
 let errors: TidemarkError[];
 
 beforeEach(async () => {
-  server = await startRecordingServer();
+  server = await startFakeCollector();
   clients = [];
   errors = [];
 });
@@ -27,7 +26,7 @@ function client(options: ServerClientOptions = {}): ServerClient {
   return made;
 }
 
-const byEvent = (name: string): TidemarkEvent | undefined => server.stored().find((e) => e.event === name);
+const byEvent = (name: string): TidemarkEvent | undefined => server.events.find((e) => e.event === name);
 
 describe('the server client on the wire', () => {
   it('posts the batch format with Basic auth and sentAt', async () => {
@@ -56,7 +55,7 @@ describe('the server client on the wire', () => {
     await viaFetch.track({ event: 'Via fetch', properties: { text: 'é€😀' } });
     await viaNode.track({ event: 'Via node:http', properties: { text: 'é€😀' } });
     await Promise.all([viaFetch.flush(), viaNode.flush()]);
-    expect(server.stored().map((e) => [e.event, e.properties?.text]).sort()).toEqual([['Via fetch', 'é€😀'], ['Via node:http', 'é€😀']]);
+    expect(server.events.map((e) => [e.event, e.properties?.text]).sort()).toEqual([['Via fetch', 'é€😀'], ['Via node:http', 'é€😀']]);
     expect(server.requests.map((r) => r.headers.authorization)).toEqual([`Basic ${Buffer.from('wk_test:').toString('base64')}`, `Basic ${Buffer.from('wk_test:').toString('base64')}`]);
   });
 
@@ -78,7 +77,7 @@ describe('the server client on the wire', () => {
     await tm.alias('new_user_456');
     await tm.alias({ userId: 'new_user_789', previousId: 'old_user_123' });
     await tm.flush();
-    const events = server.stored();
+    const events = server.events;
     expect(events.map((e) => e.type)).toEqual(['identify', 'page', 'group', 'alias', 'alias']);
     expect(events[0]).toMatchObject({ userId: 'user_123', traits: { email: 'jane@example.com' } });
     expect(events[1]).toMatchObject({ userId: 'user_123', name: 'Pricing', properties: { url: 'https://example.com/pricing' } });
@@ -102,31 +101,31 @@ describe('the server client on the wire', () => {
     await tm.track({ event: 'Order Paid', timestamp: new Date('2025-01-15T10:30:00Z'), messageId: 'evt_1NG8Du2eZvKYlo2C' });
     await tm.track({ event: 'Order Paid', timestamp: '2025-01-15T10:30:00Z', messageId: 'evt_1NG8Du2eZvKYlo2C' });
     await tm.flush();
-    expect(server.stored()).toHaveLength(1);
-    expect(server.stored()[0]).toMatchObject({ messageId: 'evt_1NG8Du2eZvKYlo2C', timestamp: '2025-01-15T10:30:00.000Z' });
+    expect(server.events).toHaveLength(1);
+    expect(server.events[0]).toMatchObject({ messageId: 'evt_1NG8Du2eZvKYlo2C', timestamp: '2025-01-15T10:30:00.000Z' });
   });
 
   it('flushes on its own when flushAt events are queued, packing one tick into full batches', async () => {
     const tm = client({ flushAt: 20 });
     for (let i = 0; i < 250; i++) void tm.track({ event: 'Tick', properties: { i } });
-    await server.waitFor(() => server.stored().length === 250);
+    await server.waitFor(() => server.events.length === 250);
     expect(server.requests.map((r) => r.body?.batch?.length)).toEqual([100, 100, 50]);
     for (let i = 250; i < 265; i++) void tm.track({ event: 'Tick', properties: { i } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(tm.stats().queued).toBe(15); // below flushAt: waits for the timer or flush()
     await tm.flush();
-    expect(server.stored().map((e) => e.properties?.i)).toEqual([...Array(265).keys()]);
+    expect(server.events.map((e) => e.properties?.i)).toEqual([...Array(265).keys()]);
   });
 
   it('flushes on the flushInterval timer of the injected clock', async () => {
     const clock = new ManualClock();
     const tm = client({ clock, flushInterval: 10_000 });
     await tm.track({ event: 'Lonely' });
-    clock.advance(9_999);
+    clock.tick(9_999);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(server.requests).toHaveLength(0);
-    clock.advance(1);
-    await server.waitFor(() => server.stored().length === 1);
+    clock.tick(1);
+    await server.waitFor(() => server.events.length === 1);
     expect(byEvent('Lonely')).toBeDefined();
   });
 
@@ -138,7 +137,7 @@ describe('the server client on the wire', () => {
     const tm = client({ flushAt: 100, maxConcurrentRequests: 2, maxQueueSize: 2000 });
     for (let i = 0; i < 1000; i++) void tm.track({ event: 'Load' });
     await tm.flush();
-    expect(server.stored()).toHaveLength(1000);
+    expect(server.events).toHaveLength(1000);
     expect(server.requests).toHaveLength(10);
     expect(server.peakConcurrency()).toBe(2);
   });
@@ -158,11 +157,11 @@ describe('the server client on the wire', () => {
     await server.waitFor(() => server.requests.length === 16);
     await clock.waitForTimer(1_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    clock.advance(1_000);
+    clock.tick(1_000);
     await flushed;
     await new Promise((resolve) => setImmediate(resolve));
     process.off('warning', onWarning);
-    expect(server.stored()).toHaveLength(1600);
+    expect(server.events).toHaveLength(1600);
     expect(server.peakConcurrency()).toBe(16);
     expect(warnings).toEqual([]);
   });
@@ -172,7 +171,7 @@ describe('the server client on the wire', () => {
     const blob = 'x'.repeat(20_000);
     for (let i = 0; i < 60; i++) void tm.track({ event: 'Big', properties: { blob } });
     await tm.flush();
-    expect(server.stored()).toHaveLength(60);
+    expect(server.events).toHaveLength(60);
     for (const request of server.requests) expect(Buffer.byteLength(request.raw)).toBeLessThanOrEqual(500 * 1024);
     expect(server.requests.length).toBeGreaterThanOrEqual(3);
   });
@@ -197,7 +196,7 @@ describe('bad input', () => {
     for (const call of calls) expect(call).not.toThrow();
     await tm.track({ event: 'Survivor' });
     await tm.flush();
-    expect(server.stored().map((e) => e.event)).toEqual(['Survivor']);
+    expect(server.events.map((e) => e.event)).toEqual(['Survivor']);
     expect(errors).toHaveLength(calls.length);
     expect(errors.every((e) => e instanceof TidemarkError && e.code === 'invalid_event')).toBe(true);
     expect(tm.stats().invalid).toBe(calls.length);
@@ -224,7 +223,7 @@ describe('bad input', () => {
     await tm.track({ event: 'Circular', properties: circular });
     await tm.track({ event: 'After' });
     await tm.flush();
-    expect(server.stored().map((e) => e.event)).toEqual(['Before', 'After']);
+    expect(server.events.map((e) => e.event)).toEqual(['Before', 'After']);
     expect(errors.map((e) => e.code).sort()).toEqual(['event_too_large', 'invalid_event']);
     expect(tm.stats()).toMatchObject({ delivered: 2, rejected: 2 });
   });
@@ -254,7 +253,7 @@ describe('collector answers', () => {
     const tm = client();
     for (let i = 0; i < 10; i++) await tm.track({ event: 'E', properties: { i, poison: i === 6 } });
     await tm.flush();
-    expect(server.stored().map((e) => e.properties?.i)).toEqual([0, 1, 2, 3, 4, 5, 7, 8, 9]);
+    expect(server.events.map((e) => e.properties?.i)).toEqual([0, 1, 2, 3, 4, 5, 7, 8, 9]);
     expect(errors.map((e) => e.code)).toEqual(['rejected']);
     expect(tm.stats()).toMatchObject({ delivered: 9, rejected: 1, queued: 0 });
   });
@@ -280,7 +279,7 @@ describe('collector answers', () => {
     expect(tm.stats().dropped).toBe(50);
     expect(drops).toHaveLength(50);
     expect(drops[0]).toEqual({ reason: 'queue_full', count: 1 });
-    expect(server.stored().map((e) => e.properties?.i)).toEqual([...Array(100).keys()].map((i) => i + 50));
+    expect(server.events.map((e) => e.properties?.i)).toEqual([...Array(100).keys()].map((i) => i + 50));
   });
 });
 
@@ -294,7 +293,7 @@ describe('message IDs', () => {
     }
     await a.track({ event: 'Proto', properties: JSON.parse('{"__proto__":{"polluted":true},"ok":1}') as Record<string, unknown> });
     await Promise.all([a.flush(), b.flush()]);
-    const ids = server.stored().map((e) => e.messageId);
+    const ids = server.events.map((e) => e.messageId);
     expect(new Set(ids).size).toBe(601);
     expect(ids.every((id) => /^[A-Za-z0-9_-]{13,23}$/.test(id))).toBe(true);
     const raw = server.requests.map((r) => r.raw).join('\n');

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCollector, type RunningCollector } from '@tidemark/collector';
-import { bootWaitingChild, bundleForNode, tempDir, type WaitingChild } from '@tidemark/node-store/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExportClient } from './export-client.js';
 import type { CloseResult } from './server-client.js';
+import { bootWaitingChild, bundleForNode, tempDir, type WaitingChild } from '@tidemark/test-kit';
 
 // The spool under SIGKILL: real child processes track events into a spool and deliver them to
 // the reference collector, and each is killed at a random moment, KILLS times over (a fifth of
@@ -20,7 +20,7 @@ let collector: RunningCollector;
 
 beforeAll(async () => {
   work = tempDir('tidemark-spool-kill-');
-  child = await bundleForNode(fileURLToPath(new URL('./testing/spool-kill-child.ts', import.meta.url)), join(work.dir, 'spool-kill-child.mjs'), {
+  child = await bundleForNode(fileURLToPath(new URL('./test-support/spool-kill-child.ts', import.meta.url)), join(work.dir, 'spool-kill-child.mjs'), {
     runtimeImports: ['@tidemark/node-store'],
   });
   collector = await startCollector({ port: 0, dbPath: join(work.dir, 'events.db'), writeKeys: ['wk_test'], readKeys: ['rk_test'] });

@@ -1,21 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TidemarkError } from '@tidemark/core';
-import { tempDir } from '@tidemark/node-store/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServerClient } from './create-server-client.js';
 import type { ServerClient } from './server-client.js';
 import type { ServerClientOptions } from './server-options.js';
-import { ManualClock } from './testing/manual-clock.js';
-import { startRecordingServer, type RecordingServer } from './testing/recording-server.js';
+import { type FakeCollector, ManualClock, startFakeCollector, tempDir } from '@tidemark/test-kit';
 
-let server: RecordingServer;
+let server: FakeCollector;
 let work: { dir: string; remove: () => void };
 let clients: ServerClient[];
 let errors: TidemarkError[];
 
 beforeEach(async () => {
-  server = await startRecordingServer();
+  server = await startFakeCollector();
   work = tempDir('tidemark-spool-');
   clients = [];
   errors = [];
@@ -47,7 +45,7 @@ describe('the durable spool', () => {
     expect(spoolText()).toContain('"messageId":"evt_durable_0001"');
     const closing = tm.close();
     await server.waitFor(() => server.requests.length === 1);
-    clock.advance(5_000);
+    clock.tick(5_000);
     expect(await closing).toEqual({ delivered: 0, dropped: 0, kept: 1 });
   });
 
@@ -58,7 +56,7 @@ describe('the durable spool', () => {
     for (let i = 0; i < 30; i++) void first.track({ event: 'Outage', properties: { i } });
     const closing = first.close();
     await clock.waitForTimer(1_000);
-    clock.advance(5_000);
+    clock.tick(5_000);
     expect(await closing).toEqual({ delivered: 0, dropped: 0, kept: 30 });
     expect(first.stats().dropped).toBe(0);
 
@@ -67,7 +65,7 @@ describe('the durable spool', () => {
     const answered = server.requests.length;
     const second = client();
     expect(await second.close()).toEqual({ delivered: 30, dropped: 0, kept: 0 });
-    expect(server.stored().map((e) => e.properties?.i)).toEqual([...Array(30).keys()]);
+    expect(server.events.map((e) => e.properties?.i)).toEqual([...Array(30).keys()]);
     // Each sent once after the restart, under the ID it was refused with.
     const resent = server.requests.slice(answered).flatMap((r) => r.body?.batch ?? []).map((e) => e.messageId);
     expect(resent).toHaveLength(30);
@@ -86,7 +84,7 @@ describe('the durable spool', () => {
     const second = client();
     await second.track({ event: 'Theirs' });
     await Promise.all([owner.flush(), second.flush()]);
-    expect(server.stored().map((e) => e.event).sort()).toEqual(['Mine', 'Theirs']);
+    expect(server.events.map((e) => e.event).sort()).toEqual(['Mine', 'Theirs']);
     expect(errors.map((e) => [e.code, e.message])).toEqual([['storage_unavailable', expect.stringContaining(`in use by process ${process.pid}`)]]);
   });
 
@@ -100,7 +98,7 @@ describe('the durable spool', () => {
     for (let i = 0; i < 3; i++) await second.track({ event: 'Theirs' });
     const closing = second.close();
     await clock.waitForTimer(1_000);
-    clock.advance(5_000);
+    clock.tick(5_000);
     expect(await closing).toEqual({ delivered: 0, dropped: 3, kept: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TidemarkEvent } from '@tidemark/core';
-import { startRecordingServer, type RecordingServer } from '../../../e2e/support/recording-server.js';
 import { httpTransport } from './http-transport.js';
+import { type FakeCollector, startFakeCollector } from '@tidemark/test-kit';
 
 const ctx = { writeKey: 'wk_test' };
 let n = 0;
@@ -10,9 +10,9 @@ const ev = (props: Record<string, unknown> = {}, name = 'e'): TidemarkEvent => (
   properties: props as never, context: { library: { name: 'test', version: '0' }, sessionId: 1 },
 });
 
-let server: RecordingServer;
+let server: FakeCollector;
 beforeEach(async () => {
-  server = await startRecordingServer();
+  server = await startFakeCollector({ writeKey: 'wk_test' });
 });
 afterEach(() => server.close());
 
@@ -77,7 +77,7 @@ describe('httpTransport', () => {
     const result = await httpTransport({ host: url, timeoutMs: 2000 }).send([ev()], ctx);
     expect(result.delivered).toEqual([]);
     expect(result.error?.code).toBe('network');
-    server = await startRecordingServer();
+    server = await startFakeCollector({ writeKey: 'wk_test' });
   });
 
   it('honours a per-event rejected list in a 2xx answer', async () => {

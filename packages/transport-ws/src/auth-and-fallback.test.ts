@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closedPort } from '../../../e2e/support/ws-scripted-server.js';
+import { closedPort } from '@tidemark/test-kit';
 import { helpers, server, transport, until } from './test-kit.js';
 
 describe('wsTransport authentication', () => {

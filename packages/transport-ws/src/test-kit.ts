@@ -3,9 +3,7 @@
 import WebSocket from 'ws';
 import { afterEach } from 'vitest';
 import type { TidemarkError } from '@tidemark/core';
-import { startScriptedServer } from '../../../e2e/support/ws-scripted-server.js';
-import type { ScriptedServer } from '../../../e2e/support/ws-scripted-server.js';
-import { clientHelpers } from '../../../e2e/support/ws-client-helpers.js';
+import { clientHelpers, startWsCollector, type WsCollector } from '@tidemark/test-kit';
 import { wsTransport } from './ws-transport.js';
 import type { WsTransport } from './ws-transport.js';
 import type { WsTransportOptions } from './options.js';
@@ -31,8 +29,8 @@ export function afterTest(cleanup: () => Promise<void>): void {
  *
  * @param keys - accepted app IDs and write keys (default: app ID `app`)
  */
-export async function server(keys?: { appIds?: string[]; writeKeys?: string[] }): Promise<ScriptedServer> {
-  const started = await startScriptedServer(keys);
+export async function server(keys?: { appIds?: string[]; writeKeys?: string[] }): Promise<WsCollector> {
+  const started = await startWsCollector(keys);
   cleanups.push(() => started.close());
   return started;
 }

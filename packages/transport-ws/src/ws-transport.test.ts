@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ackAll } from '../../../e2e/support/ws-scripted-server.js';
+import { ackAll } from '@tidemark/test-kit';
 import { helpers, server, transport, until, warm } from './test-kit.js';
 
 describe('wsTransport acknowledgements', () => {

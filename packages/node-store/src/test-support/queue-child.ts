@@ -12,7 +12,7 @@
 import { appendFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { FileStore } from '../file-store.js';
-import { testEvent } from './events.js';
+import { testEvent } from '@tidemark/test-kit';
 
 const [dir, reportFile, collector, cycleText, mode] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const cycle = Number(cycleText);

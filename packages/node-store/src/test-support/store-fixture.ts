@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { afterEach } from 'vitest';
 import type { TidemarkError } from '@tidemark/core';
 import { FileStore, type FileStoreOptions } from '../file-store.js';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '@tidemark/test-kit';
 
 /**
  * FileStore tests' fixture: call once per test file. Each `setup()` makes a temp directory

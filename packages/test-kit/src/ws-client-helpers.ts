@@ -1,5 +1,5 @@
 // Client-side test helpers shared by the Node tests and the browser page. The page gets
-// them as the source text of `clientHelpers` (see ws-scripted-server.ts), so the function
+// them as the source text of `clientHelpers` (see ws-collector.ts), so the function
 // must stay self-contained: no imports at runtime, no outer variables, only what both Node
 // 20 and Chromium have (fetch, setTimeout).
 import type { SendContext, SendResult, TidemarkEvent, Transport } from '@tidemark/core';

@@ -1,4 +1,5 @@
-// A real collector stand-in on 127.0.0.1 whose WebSocket behaviour tests script frame by
+// The fake collector's WebSocket half: a collector stand-in on 127.0.0.1 whose WebSocket
+// behaviour tests script frame by
 // frame: ack everything, close before acking, ack only some IDs, answer garbage, refuse the
 // key. It speaks the reference collector's contract: WebSocket and HTTP POST on
 // `/app/:appId/track` (appId = a known app ID or write key, or `?writeKey=`), frames
@@ -36,7 +37,8 @@ export const ackAll: FrameScript = (frame) => {
   frame.ack(frame.ids);
 };
 
-export interface ScriptedServer {
+/** A running {@link startWsCollector} server. */
+export interface WsCollector {
   /** `ws://127.0.0.1:<port>` */
   wsUrl: string;
   /** `http://127.0.0.1:<port>` (test page at `/`, bundle at `/tidemark-ws.min.js`) */
@@ -58,7 +60,7 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-const BUNDLE = new URL('../../packages/cdn/dist/tidemark-ws.min.js', import.meta.url);
+const BUNDLE = new URL('../../cdn/dist/tidemark-ws.min.js', import.meta.url);
 
 const page = () =>
   `<!doctype html><meta charset="utf-8"><title>tidemark ws</title>
@@ -77,7 +79,7 @@ function appIdOf(url: URL): string | undefined {
  * @param keys - app IDs and write keys it accepts
  * @returns the running server; `close()` it after the test
  */
-export async function startScriptedServer(keys: { appIds?: string[]; writeKeys?: string[] } = {}): Promise<ScriptedServer> {
+export async function startWsCollector(keys: { appIds?: string[]; writeKeys?: string[] } = {}): Promise<WsCollector> {
   const known = new Set([...(keys.appIds ?? ['app']), ...(keys.writeKeys ?? [])]);
   const authorized = (url: URL) => known.has(appIdOf(url) ?? '') || known.has(url.searchParams.get('writeKey') ?? '');
   const sockets = new Set<WebSocket>();
@@ -152,7 +154,7 @@ export async function startScriptedServer(keys: { appIds?: string[]; writeKeys?:
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
 
-  const state: ScriptedServer = {
+  const state: WsCollector = {
     wsUrl: `ws://127.0.0.1:${port}`,
     httpUrl: `http://127.0.0.1:${port}`,
     script: ackAll,
