@@ -2,12 +2,15 @@ import { TidemarkError } from '@tidemark/core';
 import type { SendContext, SendResult, TidemarkEvent, TimerHandle, Transport } from '@tidemark/core';
 import { AckLedger } from './ack-ledger.js';
 import { Connection } from './connection.js';
+import { Fallback } from './fallback.js';
 import { encodeEvent, parseServerMessage } from './frames.js';
 import type { Encoded } from './frames.js';
 import { nucleusEncoder } from './nucleus.js';
 import { onlineEvents } from './online.js';
 import { resolveOptions } from './options.js';
 import type { WsTransportOptions } from './options.js';
+import { ProblemReporter } from './problem-reporter.js';
+import { emptyResult as empty } from './send-results.js';
 
 /**
  * Where a {@link WsTransport} stands:
@@ -27,20 +30,6 @@ export interface WsTransport extends Transport {
   close(): Promise<void>;
   /** Where the transport stands now (for debugging and dashboards). */
   readonly state: WsTransportState;
-}
-
-const empty = (): SendResult => ({ delivered: [], rejected: [] });
-
-/** Call another transport without letting it throw or reject into ours. */
-function sendVia(transport: Transport, events: TidemarkEvent[], ctx: SendContext): Promise<SendResult> {
-  try {
-    return Promise.resolve(transport.send(events, ctx)).catch((cause: unknown) => ({
-      ...empty(),
-      error: new TidemarkError('network', 'the fallback transport failed', cause),
-    }));
-  } catch (cause) {
-    return Promise.resolve({ ...empty(), error: new TidemarkError('network', 'the fallback transport failed', cause) });
-  }
 }
 
 /**
@@ -78,23 +67,10 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
   let refusal: { error: TidemarkError; writeKey: string | undefined } | undefined;
   let contextWriteKey: string | undefined;
   let lastContext: SendContext = { writeKey: '' };
-  let failedAttempts = 0;
-  let usingFallback = false;
   let flushScheduled = false;
-  let fallbackTimer: TimerHandle | undefined;
   let connectWaitTimer: TimerHandle | undefined;
-  const told = new Set<string>();
-
-  /** Tell the app about a problem once, until it is cleared. */
-  const tell = (key: string, error: TidemarkError) => {
-    if (told.has(key)) return;
-    told.add(key);
-    try {
-      opts.onError?.(error);
-    } catch {
-      // The app's error listener must not break delivery.
-    }
-  };
+  const problems = new ProblemReporter(opts.onError);
+  const tell = problems.tell.bind(problems);
 
   const writeKey = () => opts.writeKey ?? contextWriteKey;
   const endpoint = () => {
@@ -135,35 +111,22 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
     }, opts.ackTimeoutMs);
   };
 
-  /** Start the clock on "down for `fallbackAfterMs`". */
-  const armFallbackTimer = () => {
-    if (fallbackTimer !== undefined || !opts.fallback) return;
-    fallbackTimer = clock.setTimeout(() => {
-      fallbackTimer = undefined;
-      if (!connection.isOpen) enterFallback();
-    }, opts.fallbackAfterMs);
-  };
-
-  const handToFallback = () => {
-    const entries = ledger.takeQueued();
-    if (!entries.length || !opts.fallback) return;
-    void sendVia(
+  const fallback =
+    opts.fallback &&
+    new Fallback(
       opts.fallback,
-      entries.map((e) => e.event),
-      lastContext,
-    ).then((result) => ledger.settleFrom(entries, result));
-  };
-
-  const enterFallback = () => {
-    if (!opts.fallback || usingFallback || closed || refusal) return;
-    usingFallback = true;
-    handToFallback();
-  };
+      clock,
+      { afterAttempts: opts.fallbackAfterAttempts, afterMs: opts.fallbackAfterMs },
+      {
+        mayEnter: () => !closed && !refusal && !connection.isOpen,
+        entered: () => fallback?.handOver(ledger, lastContext),
+      },
+    );
 
   const flush = () => {
     flushScheduled = false;
     if (closed || refusal || !ledger.queued) return;
-    if (usingFallback) return handToFallback();
+    if (fallback?.active) return fallback.handOver(ledger, lastContext);
     if (!connection.isOpen) {
       startConnection();
       return armConnectWait();
@@ -190,11 +153,9 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
     },
     {
       open() {
-        failedAttempts = 0;
-        usingFallback = false;
-        fallbackTimer = clearTimer(fallbackTimer);
+        fallback?.socketOpened();
         connectWaitTimer = clearTimer(connectWaitTimer);
-        told.delete('network');
+        problems.clear('network');
         flush();
       },
       message(data) {
@@ -216,7 +177,7 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
             `the collector refused app ID "${opts.appId}" or its write key (close ${why}); sending stopped until the write key changes`,
           );
           refusal = { error, writeKey: writeKey() };
-          fallbackTimer = clearTimer(fallbackTimer);
+          fallback?.stopTimer();
           connectWaitTimer = clearTimer(connectWaitTimer);
           ledger.finishAll({ kind: 'failed', error, stop: true });
           tell('unauthorized', error);
@@ -225,9 +186,7 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
         const error = new TidemarkError('network', `the socket closed (code ${code}) before these events were acknowledged; they will be retried`);
         ledger.failInFlight(error);
         tell('network', error);
-        if (!wasOpen) failedAttempts++;
-        armFallbackTimer();
-        if (failedAttempts >= opts.fallbackAfterAttempts) enterFallback();
+        fallback?.socketClosed(wasOpen);
         if (ledger.queued) scheduleFlush();
       },
     },
@@ -236,7 +195,7 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
   const startConnection = () => {
     if (connection.started) return;
     connection.start();
-    armFallbackTimer();
+    fallback?.armTimer();
   };
 
   // When the network comes back, try at once instead of waiting out the reconnect delay.
@@ -248,8 +207,8 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
   const retryIfNewKey = () => {
     if (!refusal || opts.writeKey || contextWriteKey === refusal.writeKey) return;
     refusal = undefined;
-    told.delete('unauthorized');
-    failedAttempts = 0;
+    problems.clear('unauthorized');
+    fallback?.resetAttempts();
     connection.close();
   };
 
@@ -262,7 +221,7 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
     retryIfNewKey();
     if (refusal) return Promise.resolve({ ...empty(), error: refusal.error, stop: true });
     if (!Array.isArray(events) || !events.length) return Promise.resolve(empty());
-    if (usingFallback && opts.fallback) return sendVia(opts.fallback, events, lastContext);
+    if (fallback?.active) return fallback.send(events, lastContext);
     const pending = ledger.add(events, encode);
     const signal = ctx?.signal;
     if (signal) {
@@ -275,23 +234,15 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
     return pending.promise;
   };
 
-  const fallbackCheck = opts.fallback?.check?.bind(opts.fallback);
+  const fallbackCheck = fallback?.check;
   return {
     send,
     // Receipts are asked over HTTP: a question must not wait behind the socket's reconnects.
     ...(fallbackCheck ? { check: fallbackCheck } : {}),
     sendOnHide(events, ctx) {
       const ids = Array.isArray(events) ? events.map((e) => e.messageId) : [];
-      const { fallback } = opts;
       if (closed || refusal || !ids.length) return { handed: [], result: send(events, ctx) };
-      if (fallback?.sendOnHide) {
-        try {
-          return fallback.sendOnHide(events, ctx);
-        } catch (cause) {
-          return { handed: [], result: Promise.resolve({ ...empty(), error: new TidemarkError('network', 'the fallback transport failed', cause) }) };
-        }
-      }
-      if (fallback) return { handed: ids, result: sendVia(fallback, events, ctx) };
+      if (fallback) return fallback.sendOnHide(events, ctx);
       if (!connection.isOpen) return { handed: [], result: Promise.resolve(empty()) };
       // No fallback: best effort on the open socket, written now, inside the hide handler.
       const result = send(events, ctx);
@@ -302,21 +253,17 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
       if (closed) return;
       closed = true;
       stopListening();
-      fallbackTimer = clearTimer(fallbackTimer);
+      fallback?.stopTimer();
       connectWaitTimer = clearTimer(connectWaitTimer);
       connection.close();
       ledger.finishAll({ kind: 'failed', error: new TidemarkError('closed', 'the transport was closed') });
-      try {
-        await opts.fallback?.close?.();
-      } catch {
-        // Closing is best effort; the fallback's own failure is not the app's problem.
-      }
+      await fallback?.close();
     },
     get state(): WsTransportState {
       if (closed) return 'closed';
       if (refusal) return 'stopped';
       if (connection.isOpen) return 'open';
-      if (usingFallback) return 'fallback';
+      if (fallback?.active) return 'fallback';
       return connection.started ? 'connecting' : 'idle';
     },
   };
