@@ -9,20 +9,12 @@ import { nucleusEncoder } from './nucleus.js';
 import { onlineEvents } from './online.js';
 import { resolveOptions } from './options.js';
 import type { WsTransportOptions } from './options.js';
+import { keyRefusal, refusalLifted } from './key-refusal.js';
 import { ProblemReporter } from './problem-reporter.js';
+import { SendContexts, endpointUrl } from './send-contexts.js';
+import { stateOf } from './transport-state.js';
+import type { Phase, WsTransportState } from './transport-state.js';
 import { emptyResult as empty } from './send-results.js';
-
-/**
- * Where a {@link WsTransport} stands:
- * - `idle`: nothing sent yet, so no socket opened.
- * - `connecting`: waiting for the socket (first attempt or after a drop).
- * - `open`: streaming over the socket.
- * - `fallback`: the socket could not connect; sends go to the fallback transport while it
- *   keeps trying in the background.
- * - `stopped`: the collector refused the app ID or write key; nothing is sent.
- * - `closed`: `close()` was called.
- */
-export type WsTransportState = 'idle' | 'connecting' | 'open' | 'fallback' | 'stopped' | 'closed';
 
 /** The WebSocket {@link Transport}, with its page-hide path, `close()` and its state. */
 export interface WsTransport extends Transport {
@@ -62,21 +54,12 @@ export interface WsTransport extends Transport {
 export function wsTransport(options: WsTransportOptions): WsTransport {
   const opts = resolveOptions(options, nucleusEncoder);
   const { clock } = opts;
-  let closed = false;
-  /** Why sending stopped, and with which write key. */
-  let refusal: { error: TidemarkError; writeKey: string | undefined } | undefined;
-  let contextWriteKey: string | undefined;
-  let lastContext: SendContext = { writeKey: '' };
+  let phase: Phase = { name: 'running' };
+  const contexts = new SendContexts(opts.writeKey);
   let flushScheduled = false;
   let connectWaitTimer: TimerHandle | undefined;
   const problems = new ProblemReporter(opts.onError);
   const tell = problems.tell.bind(problems);
-
-  const writeKey = () => opts.writeKey ?? contextWriteKey;
-  const endpoint = () => {
-    const key = writeKey();
-    return `${opts.url}/app/${encodeURIComponent(opts.appId)}/track${key ? `?writeKey=${encodeURIComponent(key)}` : ''}`;
-  };
 
   const encode = (event: TidemarkEvent): Encoded => {
     const encoded = encodeEvent(event, opts.encode, opts.maxEventBytes);
@@ -118,15 +101,15 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
       clock,
       { afterAttempts: opts.fallbackAfterAttempts, afterMs: opts.fallbackAfterMs },
       {
-        mayEnter: () => !closed && !refusal && !connection.isOpen,
-        entered: () => fallback?.handOver(ledger, lastContext),
+        mayEnter: () => phase.name === 'running' && !connection.isOpen,
+        entered: () => fallback?.handOver(ledger, contexts.last),
       },
     );
 
   const flush = () => {
     flushScheduled = false;
-    if (closed || refusal || !ledger.queued) return;
-    if (fallback?.active) return fallback.handOver(ledger, lastContext);
+    if (phase.name !== 'running' || !ledger.queued) return;
+    if (fallback?.active) return fallback.handOver(ledger, contexts.last);
     if (!connection.isOpen) {
       startConnection();
       return armConnectWait();
@@ -146,7 +129,7 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
 
   const connection = new Connection(
     {
-      url: endpoint,
+      url: () => endpointUrl(opts.url, opts.appId, contexts.writeKey),
       WebSocket: opts.WebSocket,
       minReconnectDelayMs: opts.minReconnectDelayMs,
       maxReconnectDelayMs: opts.maxReconnectDelayMs,
@@ -169,18 +152,14 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
         }
       },
       close({ code, reason, wasOpen, refused }) {
-        if (closed) return;
+        if (phase.name === 'closed') return;
         if (refused) {
-          const why = reason ? `${code} ${reason}` : String(code);
-          const error = new TidemarkError(
-            'unauthorized',
-            `the collector refused app ID "${opts.appId}" or its write key (close ${why}); sending stopped until the write key changes`,
-          );
-          refusal = { error, writeKey: writeKey() };
+          const refusal = keyRefusal(opts.appId, { code, reason }, contexts.writeKey);
+          phase = { name: 'stopped', ...refusal };
           fallback?.stopTimer();
           connectWaitTimer = clearTimer(connectWaitTimer);
-          ledger.finishAll({ kind: 'failed', error, stop: true });
-          tell('unauthorized', error);
+          ledger.finishAll({ kind: 'failed', error: refusal.error, stop: true });
+          tell('unauthorized', refusal.error);
           return;
         }
         const error = new TidemarkError('network', `the socket closed (code ${code}) before these events were acknowledged; they will be retried`);
@@ -200,28 +179,25 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
 
   // When the network comes back, try at once instead of waiting out the reconnect delay.
   const stopListening = onlineEvents(opts.lifecycle, () => {
-    if (!closed && !refusal && connection.started) connection.reconnectNow();
+    if (phase.name === 'running' && connection.started) connection.reconnectNow();
   });
 
   /** A send after a refusal tries again only if the context brought another write key. */
   const retryIfNewKey = () => {
-    if (!refusal || opts.writeKey || contextWriteKey === refusal.writeKey) return;
-    refusal = undefined;
+    if (phase.name !== 'stopped' || !refusalLifted(phase, contexts)) return;
+    phase = { name: 'running' };
     problems.clear('unauthorized');
     fallback?.resetAttempts();
     connection.close();
   };
 
   const send = (events: TidemarkEvent[], ctx: SendContext): Promise<SendResult> => {
-    if (closed) return Promise.resolve({ ...empty(), error: new TidemarkError('closed', 'the transport is closed') });
-    if (ctx && typeof ctx === 'object') {
-      lastContext = ctx;
-      if (typeof ctx.writeKey === 'string' && ctx.writeKey) contextWriteKey = ctx.writeKey;
-    }
+    if (phase.name === 'closed') return Promise.resolve({ ...empty(), error: new TidemarkError('closed', 'the transport is closed') });
+    contexts.remember(ctx);
     retryIfNewKey();
-    if (refusal) return Promise.resolve({ ...empty(), error: refusal.error, stop: true });
+    if (phase.name === 'stopped') return Promise.resolve({ ...empty(), error: phase.error, stop: true });
     if (!Array.isArray(events) || !events.length) return Promise.resolve(empty());
-    if (fallback?.active) return fallback.send(events, lastContext);
+    if (fallback?.active) return fallback.send(events, contexts.last);
     const pending = ledger.add(events, encode);
     const signal = ctx?.signal;
     if (signal) {
@@ -241,7 +217,7 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
     ...(fallbackCheck ? { check: fallbackCheck } : {}),
     sendOnHide(events, ctx) {
       const ids = Array.isArray(events) ? events.map((e) => e.messageId) : [];
-      if (closed || refusal || !ids.length) return { handed: [], result: send(events, ctx) };
+      if (phase.name !== 'running' || !ids.length) return { handed: [], result: send(events, ctx) };
       if (fallback) return fallback.sendOnHide(events, ctx);
       if (!connection.isOpen) return { handed: [], result: Promise.resolve(empty()) };
       // No fallback: best effort on the open socket, written now, inside the hide handler.
@@ -250,8 +226,8 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
       return { handed: ids.filter((id) => ledger.isWritten(id)), result };
     },
     async close() {
-      if (closed) return;
-      closed = true;
+      if (phase.name === 'closed') return;
+      phase = { name: 'closed' };
       stopListening();
       fallback?.stopTimer();
       connectWaitTimer = clearTimer(connectWaitTimer);
@@ -260,11 +236,7 @@ export function wsTransport(options: WsTransportOptions): WsTransport {
       await fallback?.close();
     },
     get state(): WsTransportState {
-      if (closed) return 'closed';
-      if (refusal) return 'stopped';
-      if (connection.isOpen) return 'open';
-      if (fallback?.active) return 'fallback';
-      return connection.started ? 'connecting' : 'idle';
+      return stateOf(phase, connection, fallback?.active ?? false);
     },
   };
 }
