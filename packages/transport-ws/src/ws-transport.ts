@@ -1,46 +1,28 @@
 import { TidemarkError } from '@tidemark/core';
-import type { SendContext, SendResult, TidemarkEvent, TimerHandle, Transport } from '@tidemark/core';
-import { AckLedger } from './ack-ledger.js';
-import { Connection } from './connection.js';
-import { encodeEvent, parseServerMessage } from './frames.js';
-import type { Encoded } from './frames.js';
+import type { SendContext, SendResult, TidemarkEvent, Transport } from '@tidemark/core';
+import { Fallback } from './fallback.js';
+import { keyRefusal, refusalLifted } from './key-refusal.js';
+import type { Refusal } from './key-refusal.js';
 import { nucleusEncoder } from './nucleus.js';
 import { onlineEvents } from './online.js';
 import { resolveOptions } from './options.js';
 import type { WsTransportOptions } from './options.js';
-
-/**
- * Where a {@link WsTransport} stands:
- * - `idle`: nothing sent yet, so no socket opened.
- * - `connecting`: waiting for the socket (first attempt or after a drop).
- * - `open`: streaming over the socket.
- * - `fallback`: the socket could not connect; sends go to the fallback transport while it
- *   keeps trying in the background.
- * - `stopped`: the collector refused the app ID or write key; nothing is sent.
- * - `closed`: `close()` was called.
- */
-export type WsTransportState = 'idle' | 'connecting' | 'open' | 'fallback' | 'stopped' | 'closed';
+import { pageHideSend } from './page-hide.js';
+import { ProblemReporter } from './problem-reporter.js';
+import { SendContexts, endpointUrl } from './send-contexts.js';
+import { emptyResult } from './send-results.js';
+import { SocketStream } from './socket-stream.js';
+import { stateOf } from './transport-state.js';
+import type { Phase, WsTransportState } from './transport-state.js';
 
 /** The WebSocket {@link Transport}, with its page-hide path, `close()` and its state. */
 export interface WsTransport extends Transport {
+  /** Send while the page hides: through the fallback's beacon path if any (see `page-hide.ts`). */
   sendOnHide(events: TidemarkEvent[], ctx: SendContext): { handed: string[]; result: Promise<SendResult> };
+  /** Close the socket and the fallback; pending sends settle with a `closed` error. */
   close(): Promise<void>;
   /** Where the transport stands now (for debugging and dashboards). */
   readonly state: WsTransportState;
-}
-
-const empty = (): SendResult => ({ delivered: [], rejected: [] });
-
-/** Call another transport without letting it throw or reject into ours. */
-function sendVia(transport: Transport, events: TidemarkEvent[], ctx: SendContext): Promise<SendResult> {
-  try {
-    return Promise.resolve(transport.send(events, ctx)).catch((cause: unknown) => ({
-      ...empty(),
-      error: new TidemarkError('network', 'the fallback transport failed', cause),
-    }));
-  } catch (cause) {
-    return Promise.resolve({ ...empty(), error: new TidemarkError('network', 'the fallback transport failed', cause) });
-  }
 }
 
 /**
@@ -72,252 +54,117 @@ function sendVia(transport: Transport, events: TidemarkEvent[], ctx: SendContext
  */
 export function wsTransport(options: WsTransportOptions): WsTransport {
   const opts = resolveOptions(options, nucleusEncoder);
-  const { clock } = opts;
-  let closed = false;
-  /** Why sending stopped, and with which write key. */
-  let refusal: { error: TidemarkError; writeKey: string | undefined } | undefined;
-  let contextWriteKey: string | undefined;
-  let lastContext: SendContext = { writeKey: '' };
-  let failedAttempts = 0;
-  let usingFallback = false;
+  let phase: Phase = { name: 'running' };
   let flushScheduled = false;
-  let fallbackTimer: TimerHandle | undefined;
-  let connectWaitTimer: TimerHandle | undefined;
-  const told = new Set<string>();
+  const problems = new ProblemReporter(opts.onError);
+  const contexts = new SendContexts(opts.writeKey);
 
-  /** Tell the app about a problem once, until it is cleared. */
-  const tell = (key: string, error: TidemarkError) => {
-    if (told.has(key)) return;
-    told.add(key);
-    try {
-      opts.onError?.(error);
-    } catch {
-      // The app's error listener must not break delivery.
-    }
-  };
-
-  const writeKey = () => opts.writeKey ?? contextWriteKey;
-  const endpoint = () => {
-    const key = writeKey();
-    return `${opts.url}/app/${encodeURIComponent(opts.appId)}/track${key ? `?writeKey=${encodeURIComponent(key)}` : ''}`;
-  };
-
-  const encode = (event: TidemarkEvent): Encoded => {
-    const encoded = encodeEvent(event, opts.encode, opts.maxEventBytes);
-    if ('cause' in encoded) tell('encode', new TidemarkError('invalid_event', encoded.reason, encoded.cause));
-    return encoded;
-  };
-
-  /** Messages received from the server so far. */
-  let heard = 0;
-  const ledger = new AckLedger(clock, opts.ackTimeoutMs, {
-    freed: () => scheduleFlush(),
-    // A socket that has said nothing since the frame was written may be half-open (a NAT or
-    // proxy dropped it without a close): every later frame would time out too. Replace it.
-    expired: (heardAtWrite) => {
-      if (heard === heardAtWrite && connection.isOpen) connection.reconnectNow(true);
+  // The socket's news moves the other pieces: an open ends the fallback and writes what
+  // waited; a refusal stops everything until the key changes; any other close is a drop,
+  // after which written events are retried and the fallback counts the failure.
+  const stream: SocketStream = new SocketStream(opts, () => endpointUrl(opts.url, opts.appId, contexts.writeKey), problems, {
+    open() {
+      fallback?.socketOpened();
+      problems.clear('network');
+      flush();
     },
+    close(info) {
+      if (phase.name === 'closed') return;
+      if (info.refused) return stop(keyRefusal(opts.appId, info, contexts.writeKey));
+      stream.lost(info.code);
+      fallback?.socketClosed(info.wasOpen);
+      if (stream.ledger.queued) scheduleFlush();
+    },
+    freed: () => scheduleFlush(),
   });
 
-  const clearTimer = (timer: TimerHandle | undefined) => {
-    if (timer !== undefined) clock.clearTimeout(timer);
-    return undefined;
-  };
-
-  /** Events queued while the socket is down wait at most `ackTimeoutMs` for it. */
-  const armConnectWait = () => {
-    if (connectWaitTimer !== undefined) return;
-    connectWaitTimer = clock.setTimeout(() => {
-      connectWaitTimer = undefined;
-      if (connection.isOpen) return;
-      const error = new TidemarkError('network', `the socket did not connect within ${opts.ackTimeoutMs} ms; the events will be retried`);
-      ledger.settleFrom(ledger.takeQueued(), { ...empty(), error });
-    }, opts.ackTimeoutMs);
-  };
-
-  /** Start the clock on "down for `fallbackAfterMs`". */
-  const armFallbackTimer = () => {
-    if (fallbackTimer !== undefined || !opts.fallback) return;
-    fallbackTimer = clock.setTimeout(() => {
-      fallbackTimer = undefined;
-      if (!connection.isOpen) enterFallback();
-    }, opts.fallbackAfterMs);
-  };
-
-  const handToFallback = () => {
-    const entries = ledger.takeQueued();
-    if (!entries.length || !opts.fallback) return;
-    void sendVia(
+  const fallback =
+    opts.fallback &&
+    new Fallback(
       opts.fallback,
-      entries.map((e) => e.event),
-      lastContext,
-    ).then((result) => ledger.settleFrom(entries, result));
+      opts.clock,
+      { afterAttempts: opts.fallbackAfterAttempts, afterMs: opts.fallbackAfterMs },
+      {
+        mayEnter: () => phase.name === 'running' && !stream.connection.isOpen,
+        entered: () => fallback?.handOver(stream.ledger, contexts.last),
+      },
+    );
+
+  /** The collector refused the key: every held event and every later send answers `stop`. */
+  const stop = (refusal: Refusal) => {
+    phase = { name: 'stopped', ...refusal };
+    fallback?.stopTimer();
+    stream.settleAll({ kind: 'failed', error: refusal.error, stop: true });
+    problems.tell('unauthorized', refusal.error);
   };
 
-  const enterFallback = () => {
-    if (!opts.fallback || usingFallback || closed || refusal) return;
-    usingFallback = true;
-    handToFallback();
-  };
-
+  /** Route what is queued: to the fallback while it carries the sends, else to the socket. */
   const flush = () => {
     flushScheduled = false;
-    if (closed || refusal || !ledger.queued) return;
-    if (usingFallback) return handToFallback();
-    if (!connection.isOpen) {
-      startConnection();
-      return armConnectWait();
-    }
-    const limits = { maxInFlight: opts.maxInFlight, maxFrameEvents: opts.maxFrameEvents, maxFrameBytes: opts.maxFrameBytes };
-    for (let frame = ledger.nextFrame(limits, heard); frame; frame = ledger.nextFrame(limits, heard)) {
-      // A failed write leaves the frame in flight; the close that follows reports it.
-      if (!connection.send(frame.text)) break;
-    }
+    if (phase.name !== 'running' || !stream.ledger.queued) return;
+    if (fallback?.active) return fallback.handOver(stream.ledger, contexts.last);
+    if (stream.connection.isOpen) return stream.writeFrames();
+    startConnection();
+    stream.waitForSocket();
   };
 
+  // Sends of one tick share a frame: the flush waits for the microtask after the last one.
   const scheduleFlush = () => {
     if (flushScheduled) return;
     flushScheduled = true;
     queueMicrotask(flush);
   };
 
-  const connection = new Connection(
-    {
-      url: endpoint,
-      WebSocket: opts.WebSocket,
-      minReconnectDelayMs: opts.minReconnectDelayMs,
-      maxReconnectDelayMs: opts.maxReconnectDelayMs,
-    },
-    {
-      open() {
-        failedAttempts = 0;
-        usingFallback = false;
-        fallbackTimer = clearTimer(fallbackTimer);
-        connectWaitTimer = clearTimer(connectWaitTimer);
-        told.delete('network');
-        flush();
-      },
-      message(data) {
-        heard++;
-        const message = parseServerMessage(data);
-        if (message.kind === 'ack') ledger.ack(message.ids, message.rejected);
-        else if (message.kind === 'error') {
-          tell('server-error', new TidemarkError('protocol', `the collector could not read a frame: ${message.message}`));
-        } else {
-          tell('malformed', new TidemarkError('protocol', `unreadable message from the collector: ${message.sample}`));
-        }
-      },
-      close({ code, reason, wasOpen, refused }) {
-        if (closed) return;
-        if (refused) {
-          const why = reason ? `${code} ${reason}` : String(code);
-          const error = new TidemarkError(
-            'unauthorized',
-            `the collector refused app ID "${opts.appId}" or its write key (close ${why}); sending stopped until the write key changes`,
-          );
-          refusal = { error, writeKey: writeKey() };
-          fallbackTimer = clearTimer(fallbackTimer);
-          connectWaitTimer = clearTimer(connectWaitTimer);
-          ledger.finishAll({ kind: 'failed', error, stop: true });
-          tell('unauthorized', error);
-          return;
-        }
-        const error = new TidemarkError('network', `the socket closed (code ${code}) before these events were acknowledged; they will be retried`);
-        ledger.failInFlight(error);
-        tell('network', error);
-        if (!wasOpen) failedAttempts++;
-        armFallbackTimer();
-        if (failedAttempts >= opts.fallbackAfterAttempts) enterFallback();
-        if (ledger.queued) scheduleFlush();
-      },
-    },
-  );
-
   const startConnection = () => {
-    if (connection.started) return;
-    connection.start();
-    armFallbackTimer();
+    if (stream.connection.started) return;
+    stream.connection.start();
+    fallback?.armTimer();
   };
 
   // When the network comes back, try at once instead of waiting out the reconnect delay.
   const stopListening = onlineEvents(opts.lifecycle, () => {
-    if (!closed && !refusal && connection.started) connection.reconnectNow();
+    if (phase.name === 'running' && stream.connection.started) stream.connection.reconnectNow();
   });
 
   /** A send after a refusal tries again only if the context brought another write key. */
   const retryIfNewKey = () => {
-    if (!refusal || opts.writeKey || contextWriteKey === refusal.writeKey) return;
-    refusal = undefined;
-    told.delete('unauthorized');
-    failedAttempts = 0;
-    connection.close();
+    if (phase.name !== 'stopped' || !refusalLifted(phase, contexts)) return;
+    phase = { name: 'running' };
+    problems.clear('unauthorized');
+    fallback?.resetAttempts();
+    stream.connection.close();
   };
 
   const send = (events: TidemarkEvent[], ctx: SendContext): Promise<SendResult> => {
-    if (closed) return Promise.resolve({ ...empty(), error: new TidemarkError('closed', 'the transport is closed') });
-    if (ctx && typeof ctx === 'object') {
-      lastContext = ctx;
-      if (typeof ctx.writeKey === 'string' && ctx.writeKey) contextWriteKey = ctx.writeKey;
-    }
+    if (phase.name === 'closed') return Promise.resolve({ ...emptyResult(), error: new TidemarkError('closed', 'the transport is closed') });
+    contexts.remember(ctx);
     retryIfNewKey();
-    if (refusal) return Promise.resolve({ ...empty(), error: refusal.error, stop: true });
-    if (!Array.isArray(events) || !events.length) return Promise.resolve(empty());
-    if (usingFallback && opts.fallback) return sendVia(opts.fallback, events, lastContext);
-    const pending = ledger.add(events, encode);
-    const signal = ctx?.signal;
-    if (signal) {
-      const abort = () => pending.settleAll({ kind: 'failed', error: new TidemarkError('closed', 'the send was aborted') });
-      if (signal.aborted) abort();
-      else signal.addEventListener('abort', abort, { once: true });
-    }
+    if (phase.name === 'stopped') return Promise.resolve({ ...emptyResult(), error: phase.error, stop: true });
+    if (!Array.isArray(events) || !events.length) return Promise.resolve(emptyResult());
+    if (fallback?.active) return fallback.send(events, contexts.last);
+    const pending = stream.add(events, ctx?.signal);
     startConnection();
     scheduleFlush();
     return pending.promise;
   };
 
-  const fallbackCheck = opts.fallback?.check?.bind(opts.fallback);
+  const check = fallback?.check;
   return {
     send,
     // Receipts are asked over HTTP: a question must not wait behind the socket's reconnects.
-    ...(fallbackCheck ? { check: fallbackCheck } : {}),
-    sendOnHide(events, ctx) {
-      const ids = Array.isArray(events) ? events.map((e) => e.messageId) : [];
-      const { fallback } = opts;
-      if (closed || refusal || !ids.length) return { handed: [], result: send(events, ctx) };
-      if (fallback?.sendOnHide) {
-        try {
-          return fallback.sendOnHide(events, ctx);
-        } catch (cause) {
-          return { handed: [], result: Promise.resolve({ ...empty(), error: new TidemarkError('network', 'the fallback transport failed', cause) }) };
-        }
-      }
-      if (fallback) return { handed: ids, result: sendVia(fallback, events, ctx) };
-      if (!connection.isOpen) return { handed: [], result: Promise.resolve(empty()) };
-      // No fallback: best effort on the open socket, written now, inside the hide handler.
-      const result = send(events, ctx);
-      flush();
-      return { handed: ids.filter((id) => ledger.isWritten(id)), result };
-    },
+    ...(check ? { check } : {}),
+    sendOnHide: pageHideSend({ running: () => phase.name === 'running', fallback, stream, send, flushNow: flush }),
     async close() {
-      if (closed) return;
-      closed = true;
+      if (phase.name === 'closed') return;
+      phase = { name: 'closed' };
       stopListening();
-      fallbackTimer = clearTimer(fallbackTimer);
-      connectWaitTimer = clearTimer(connectWaitTimer);
-      connection.close();
-      ledger.finishAll({ kind: 'failed', error: new TidemarkError('closed', 'the transport was closed') });
-      try {
-        await opts.fallback?.close?.();
-      } catch {
-        // Closing is best effort; the fallback's own failure is not the app's problem.
-      }
+      fallback?.stopTimer();
+      stream.connection.close();
+      stream.settleAll({ kind: 'failed', error: new TidemarkError('closed', 'the transport was closed') });
+      await fallback?.close();
     },
     get state(): WsTransportState {
-      if (closed) return 'closed';
-      if (refusal) return 'stopped';
-      if (connection.isOpen) return 'open';
-      if (usingFallback) return 'fallback';
-      return connection.started ? 'connecting' : 'idle';
+      return stateOf(phase, stream.connection, fallback?.active ?? false);
     },
   };
 }
