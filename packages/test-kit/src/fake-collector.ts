@@ -52,7 +52,7 @@ export interface FakeCollectorOptions {
 export interface FakeCollector {
   /** `http://127.0.0.1:<port>` */
   url: string;
-  /** Every request, in order. */
+  /** Every request but page loads (GET, HEAD, OPTIONS), in order. */
   requests: ReceivedRequest[];
   /** Events stored: the first copy of each messageId, in arrival order. */
   events: TidemarkEvent[];
@@ -114,9 +114,12 @@ export async function startFakeCollector(options: FakeCollectorOptions = {}): Pr
     const url = req.url ?? '/';
     const path = url.split('?')[0]!;
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    if (req.method === 'GET' && files.has(path)) {
-      res.writeHead(200, { 'Content-Type': TYPES[extname(files.get(path)!)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
-      return void res.end(await readFile(files.get(path)!));
+    // Page loads are not the collector's traffic: static files, or 404, and never recorded.
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const file = files.get(path);
+      if (!file) return void res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+      return void res.end(await readFile(file));
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closedPort } from '@tidemark/test-kit';
-import { helpers, server, transport, until } from './test-kit.js';
+import { helpers, server, transport, until } from './test-support/ws-fixture.js';
 
 describe('wsTransport authentication', () => {
   it('puts the write key in the connection and streams when the collector knows it', async () => {

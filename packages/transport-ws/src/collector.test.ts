@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCollector } from '@tidemark/collector';
 import type { TidemarkEvent } from '@tidemark/core';
-import { afterTest, helpers, transport } from './test-kit.js';
+import { afterTest, helpers, transport } from './test-support/ws-fixture.js';
 
 async function collector() {
   const dir = await mkdtemp(join(tmpdir(), 'tidemark-ws-'));

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { manualClock, scriptedTransport } from '@tidemark/core/testing';
+import { manualClock, scriptedTransport } from '@tidemark/test-kit';
 import type { Transport } from '@tidemark/core';
 import { AckLedger } from './ack-ledger.js';
 import { encodeEvent } from './frames.js';
 import { Fallback } from './fallback.js';
-import { helpers } from './test-kit.js';
+import { helpers } from './test-support/ws-fixture.js';
 
 function setup(options: { transport?: Transport; afterAttempts?: number; afterMs?: number; mayEnter?: () => boolean } = {}) {
   const clock = manualClock();
@@ -52,7 +52,7 @@ describe('Fallback', () => {
 
     expect(fallback.active).toBe(true);
     expect(log).toEqual(['entered']);
-    expect(clock.pending()).toBe(0);
+    expect(clock.pending()).toHaveLength(0);
   });
 
   it('stays out while the transport says no, and steps back when the socket opens', async () => {
@@ -67,7 +67,7 @@ describe('Fallback', () => {
 
     fallback.socketOpened();
     expect(fallback.active).toBe(false);
-    expect(clock.pending()).toBe(0);
+    expect(clock.pending()).toHaveLength(0);
     fallback.resetAttempts();
     fallback.socketClosed(true);
     expect(fallback.active).toBe(false);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { manualClock, scriptedTransport } from '@tidemark/core/testing';
+import { manualClock, scriptedTransport } from '@tidemark/test-kit';
 import type { SendContext, SendResult, TidemarkEvent } from '@tidemark/core';
 import { Fallback } from './fallback.js';
 import { pageHideSend } from './page-hide.js';
 import type { PageHideParts } from './page-hide.js';
-import { helpers } from './test-kit.js';
+import { helpers } from './test-support/ws-fixture.js';
 
 /** The path with a socket that is open or not, whose ledger says every ID in `written` is written. */
 function parts(overrides: Partial<PageHideParts> & { open?: boolean; written?: string[] } = {}) {

@@ -1,12 +1,13 @@
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, systemClock } from '@tidemark/core';
+import { systemClock } from '@tidemark/core';
+import { LIMITS } from '@tidemark/protocol';
 import type { Clock, TidemarkError } from '@tidemark/core';
-import { manualClock } from '@tidemark/core/testing';
+import { manualClock } from '@tidemark/test-kit';
 import { ProblemReporter } from './problem-reporter.js';
 import { SocketStream } from './socket-stream.js';
 import type { StreamOptions } from './socket-stream.js';
-import { afterTest, helpers, server, until } from './test-kit.js';
+import { afterTest, helpers, server, until } from './test-support/ws-fixture.js';
 
 /** A stream on its own, with the transport's reactions reduced to a log. */
 function stream(url: string, overrides: Partial<StreamOptions> = {}) {
@@ -65,7 +66,7 @@ describe('SocketStream', () => {
     expect(result.delivered).toEqual([]);
     expect(result.error?.message).toMatch(/did not connect within 500 ms/);
     expect(s.ledger.queued).toBe(0);
-    expect(clock.pending()).toBe(0);
+    expect(clock.pending()).toHaveLength(0);
   });
 
   it('stops waiting for the socket when everything is settled', async () => {
@@ -76,7 +77,7 @@ describe('SocketStream', () => {
     s.waitForSocket();
     s.settleAll({ kind: 'rejected', reason: 'test' });
 
-    expect(clock.pending()).toBe(0);
+    expect(clock.pending()).toHaveLength(0);
     expect(s.ledger.queued).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ackAll } from '@tidemark/test-kit';
-import { helpers, server, transport, until, warm } from './test-kit.js';
+import { helpers, server, transport, until, warm } from './test-support/ws-fixture.js';
 
 describe('wsTransport acknowledgements', () => {
   it('resolves exactly the events whose IDs come back, ignoring unknown IDs', async () => {

@@ -4,9 +4,9 @@ import WebSocket from 'ws';
 import { afterEach } from 'vitest';
 import type { TidemarkError } from '@tidemark/core';
 import { clientHelpers, startWsCollector, type WsCollector } from '@tidemark/test-kit';
-import { wsTransport } from './ws-transport.js';
-import type { WsTransport } from './ws-transport.js';
-import type { WsTransportOptions } from './options.js';
+import { wsTransport } from '../ws-transport.js';
+import type { WsTransport } from '../ws-transport.js';
+import type { WsTransportOptions } from '../options.js';
 
 export const helpers = clientHelpers();
 
