@@ -4,7 +4,8 @@
 // returns even with no tab open. It has no `fetch` handler: it never touches page loads.
 // Configured by its registration URL, which the client writes:
 // `/tidemark-sw.js?writeKey=…&host=…[&path=…][&receiptsPath=…]`.
-import { memoryKeyValue, QueueDrainer, toAnswer, WORKER_FLUSH, type FlushResult, type KeyValueStorage, type WorkerFlushMessage } from '@tidemark/core';
+import { memoryKeyValue, QueueDrainer, type KeyValueStorage } from '@tidemark/core';
+import { WORKER_FLUSH, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
 import { httpTransport } from '@tidemark/transport-http';
 import { createStore, del, get, set } from 'idb-keyval';
 
@@ -35,15 +36,14 @@ scope.addEventListener('install', (event) => event.waitUntil(scope.skipWaiting()
 // Control the open pages at once: their events go through the worker from now on.
 scope.addEventListener('activate', (event) => event.waitUntil(scope.clients.claim()));
 
-const drainer = writeKey && host ? startDrainer() : undefined;
-if (!drainer) console.error('[tidemark] tidemark-sw.js needs ?writeKey=…&host=… in its URL; pages keep sending themselves');
+const worker = writeKey && host ? startDrainer() : undefined;
+if (!worker) console.error('[tidemark] tidemark-sw.js needs ?writeKey=…&host=… in its URL; pages keep sending themselves');
 
-/** The drainer and its persisted uncertain record, or why not. */
-function startDrainer(): { flush: QueueDrainer['flush']; ready: Promise<void> } {
+/** The drainer and the load of its persisted uncertain record. */
+function startDrainer(): { drainer: QueueDrainer; ready: Promise<void> } {
   const { storage, ready } = persistedStorage(`tidemark-worker-${writeKey}`);
   const transport = httpTransport({ host, ...(params.get('path') && { path: params.get('path')! }), ...(params.get('receiptsPath') && { receiptsPath: params.get('receiptsPath')! }) });
-  const drainer = new QueueDrainer({ writeKey, transport, storage, onError: (err) => console.warn(`[tidemark] ${err.message}`) });
-  return { flush: (explicit, uncertain) => drainer.flush(explicit, uncertain), ready };
+  return { drainer: new QueueDrainer({ writeKey, transport, storage, onError: (err) => console.warn(`[tidemark] ${err.message}`) }), ready };
 }
 
 /**
@@ -72,12 +72,12 @@ function persistedStorage(dbName: string): { storage: KeyValueStorage; ready: Pr
   };
 }
 
-/** Drain for a page, then leave a Background Sync behind when events are left for want of a network. */
-async function drain(explicit: boolean, uncertain?: WorkerFlushMessage['uncertain']): Promise<FlushResult> {
-  await drainer!.ready;
-  const result = await drainer!.flush(explicit, uncertain);
-  const offline = (globalThis.navigator as Navigator | undefined)?.onLine === false || result.error?.code === 'network';
-  if (result.pending > 0 && offline) await scope.registration.sync?.register(SYNC_TAG).catch(() => {});
+/** Answer a page's drain request, then leave a Background Sync behind when events are left for want of a network. */
+async function answer(message: Partial<WorkerFlushMessage>): Promise<WorkerFlushAnswer | null> {
+  await worker!.ready;
+  const result = await worker!.drainer.answer(message);
+  const offline = (globalThis.navigator as Navigator | undefined)?.onLine === false || result?.error?.code === 'network';
+  if (result && result.pending > 0 && offline) await scope.registration.sync?.register(SYNC_TAG).catch(() => {});
   return result;
 }
 
@@ -85,18 +85,17 @@ scope.addEventListener('message', (event) => {
   const message = event.data as Partial<WorkerFlushMessage> | null;
   if (message?.type !== WORKER_FLUSH) return;
   const port = event.ports?.[0];
-  // Not this worker's queue (or no configuration): the page drains itself.
-  if (!drainer || message.writeKey !== writeKey) return port?.postMessage(null);
-  const uncertain = Array.isArray(message.uncertain?.ids) ? { ids: message.uncertain.ids.filter((id) => typeof id === 'string'), at: Number(message.uncertain.at) || 0 } : undefined;
-  event.waitUntil(drain(message.explicit === true, uncertain).then((result) => port?.postMessage(toAnswer(result)), () => port?.postMessage(null)));
+  // No configuration: the page drains itself.
+  if (!worker) return port?.postMessage(null);
+  event.waitUntil(answer(message).then((result) => port?.postMessage(result), () => port?.postMessage(null)));
 });
 
 scope.addEventListener('sync', (event) => {
-  if (event.tag !== SYNC_TAG || !drainer) return;
+  if (event.tag !== SYNC_TAG || !worker) return;
   // A rejection tells the browser to try this sync again later.
   event.waitUntil(
-    drainer.ready
-      .then(() => drainer.flush(true))
+    worker.ready
+      .then(() => worker.drainer.flush(true))
       .then((result) => {
         if (result.pending > 0) throw result.error ?? new Error('events are left; try again later');
       }),

@@ -3,12 +3,11 @@ import type { KeyValueStorage } from './key-value.js';
 import { toJsonObject } from './json-safe.js';
 import type { JsonObject } from './types.js';
 import { isValidId } from './validate.js';
+import { ANONYMOUS_ID_PATTERN } from '@tidemark/protocol';
 
 /** Storage keys of the identity. */
 export const IDENTITY_KEYS = { anonymousId: 'tm_aid', userId: 'tm_uid', traits: 'tm_traits' } as const;
 
-/** Pattern of a valid anonymous ID (nanoid alphabet, 8–64 characters). */
-export const ANONYMOUS_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /**
  * Who the events are about: the anonymous ID (made once, persisted, readable synchronously),

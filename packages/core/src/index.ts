@@ -1,3 +1,5 @@
+// The app-facing API and the interfaces integrators implement (stores, transports, clocks,
+// lifecycles, storage, locks). What sibling packages share lives in the private protocol package.
 export type {
   EventType,
   JsonValue,
@@ -15,7 +17,6 @@ export { systemClock } from './clock.js';
 export type { QueueStore, QueueEntry } from './queue-store.js';
 export type { Transport, SendResult, SendContext, Rejection, CheckResult } from './transport.js';
 export type { Lifecycle, Unsubscribe } from './lifecycle.js';
-export { staticLifecycle } from './lifecycle.js';
 export type { KeyValueStorage } from './key-value.js';
 export { memoryKeyValue } from './key-value.js';
 export { createTidemark, Tidemark } from './client.js';
@@ -25,20 +26,13 @@ export type { RandomValues } from './message-id.js';
 export type { FlushResult } from './flusher.js';
 export type { DropInfo, DropReason } from './event-queue.js';
 export type { DrainLock } from './drain-lock.js';
-export { localLock, webLock, leaseLock } from './drain-lock.js';
+export { localLock } from './drain-lock.js';
 export { memoryStore } from './stores/memory-store.js';
 export { indexedDbStore } from './stores/indexeddb-store.js';
 export type { IndexedDbStoreOptions } from './stores/indexeddb-store.js';
-export { resilientStore } from './stores/resilient-store.js';
-export { queueKeyFactory } from './stores/queue-key.js';
-export { toJsonObject } from './json-safe.js';
-export { ANONYMOUS_ID_PATTERN } from './identity.js';
 export type { Touch, FirstTouch } from './attribution.js';
 export type { ContextProvider } from './platform/browser-context.js';
-export { pageContext, staticContext } from './platform/browser-context.js';
 export type { IdCookieOptions } from './platform/browser-cookie.js';
 export { VERSION } from './version.js';
 export { QueueDrainer } from './queue-drainer.js';
 export type { QueueDrainerOptions } from './queue-drainer.js';
-export { WORKER_FLUSH, toAnswer } from './platform/service-worker.js';
-export type { WorkerFlushMessage, WorkerFlushAnswer } from './platform/service-worker.js';

@@ -1,3 +1,4 @@
+import type { WorkerFlushAnswer, WorkerFlushMessage } from '@tidemark/protocol';
 import { systemClock, type Clock } from './clock.js';
 import { drainLockName, type DrainLock } from './drain-lock.js';
 import { TidemarkError } from './errors.js';
@@ -41,11 +42,13 @@ export class QueueDrainer {
   readonly #flusher: Flusher;
   readonly #uncertain: UncertainLedger;
   readonly #clock: Clock;
+  readonly #writeKey: string;
 
   /** @param options - see {@link QueueDrainerOptions} */
   constructor(options: QueueDrainerOptions) {
     const report = options.onError ?? (() => {});
     const clock = (this.#clock = options.clock ?? systemClock);
+    this.#writeKey = options.writeKey;
     const isOnline = options.isOnline ?? (() => (globalThis.navigator as Navigator | undefined)?.onLine !== false);
     const ignore = () => {};
     this.#queue = new EventQueue(options.store ?? defaultStore(options.writeKey, report), {
@@ -94,5 +97,21 @@ export class QueueDrainer {
     }
     await this.#queue.recount();
     return this.#flusher.flush(explicit);
+  }
+
+  /**
+   * Answer a page's drain request (a client with `serviceWorker` posts it): drain, taking
+   * over the page's uncertain events, and say what the drain achieved.
+   *
+   * @param message - the page's message, as received (checked here)
+   * @returns the answer to post back; `null` when it is for another write key, so the page drains itself
+   */
+  async answer(message: Partial<WorkerFlushMessage>): Promise<WorkerFlushAnswer | null> {
+    if (message.writeKey !== this.#writeKey) return null;
+    const ids = Array.isArray(message.uncertain?.ids) ? message.uncertain.ids.filter((id): id is string => typeof id === 'string') : [];
+    const result = await this.flush(message.explicit === true, { ids, at: Number(message.uncertain?.at) || 0 });
+    const answer: WorkerFlushAnswer = { delivered: result.delivered, rejected: result.rejected, pending: result.pending };
+    if (result.error) answer.error = { code: result.error.code, message: result.error.message };
+    return answer;
   }
 }

@@ -6,7 +6,7 @@ import { createTidemark } from './client.js';
 import { localLock } from './drain-lock.js';
 import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
-import { toAnswer, WORKER_FLUSH, type WorkerFlushMessage } from './platform/service-worker.js';
+import { WORKER_FLUSH, type WorkerFlushMessage } from '@tidemark/protocol';
 import { QueueDrainer } from './queue-drainer.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
@@ -28,8 +28,8 @@ function installWorker(store: QueueStore, options: { controls?: boolean; scriptU
     scriptURL: options.scriptURL ?? `https://shop.test${SCRIPT}?writeKey=wk`,
     postMessage(message: WorkerFlushMessage, [port]: MessagePort[]) {
       messages.push(message);
-      void drainer.flush(message.explicit, message.uncertain).then((result) => {
-        port!.postMessage(toAnswer(result));
+      void drainer.answer(message).then((result) => {
+        port!.postMessage(result);
         port!.close();
       });
     },
@@ -142,6 +142,14 @@ describe('service-worker delivery', () => {
     expect((await page.client.flush()).pending).toBe(0);
     expect(page.errors).toEqual([expect.stringMatching(/^invalid_option: serviceWorker needs a transport/)]);
     expect(worker.registered).toEqual([]);
+  });
+
+  it("answers null to another write key's page, and drops what is not an ID from a handed-over record", async () => {
+    const check = vi.fn(async () => ({ stored: [] }));
+    const drainer = new QueueDrainer({ writeKey: 'wk', transport: Object.assign(scriptedTransport(), { check }), storage: memoryKeyValue(), store: memoryStore(), lock: localLock(), clock });
+    expect(await drainer.answer({ type: WORKER_FLUSH, writeKey: 'other', explicit: true, uncertain: { ids: [], at: 0 } })).toBeNull();
+    const answer = await drainer.answer({ type: WORKER_FLUSH, writeKey: 'wk', explicit: false, uncertain: { ids: ['a', 42 as never, null as never], at: clock.now() } });
+    expect(answer).toEqual({ delivered: 0, rejected: 0, pending: 0 });
   });
 
   it('refuses a serviceWorker option that is not a URL string', () => {

@@ -1,7 +1,9 @@
 // The wire protocol, one home per concept. Dependency-free and platform-blind; private to the
 // workspace: every published package that imports it carries its own bundled copy.
 export type { EventType, JsonValue, JsonObject, PageContext, CampaignContext, EventContext, TidemarkEvent, BatchBody, BatchResponse, NucleusFrame, AckMessage, ReceiptsBody, ReceiptsAnswer } from './wire.js';
-export { LIMITS } from './wire.js';
+export { LIMITS, ANONYMOUS_ID_PATTERN } from './wire.js';
+export { WORKER_FLUSH } from './worker-messages.js';
+export type { WorkerFlushMessage, WorkerFlushAnswer } from './worker-messages.js';
 export { eventJson, utf8Length } from './event-json.js';
 export { classifyStatus } from './status.js';
 export type { StatusClass } from './status.js';

@@ -72,6 +72,9 @@ export interface TidemarkEvent {
   context: EventContext;
 }
 
+/** A valid anonymous ID: the nanoid alphabet, 8–64 characters (UUIDs and nanoids pass). */
+export const ANONYMOUS_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
 /** Body of `POST /v1/batch`. */
 export interface BatchBody {
   batch: TidemarkEvent[];

@@ -1,4 +1,4 @@
-import { ANONYMOUS_ID_PATTERN } from '@tidemark/core';
+import { ANONYMOUS_ID_PATTERN } from '@tidemark/protocol';
 
 /**
  * Why a candidate ID was ignored. The reason never contains the value itself, so a forged ID

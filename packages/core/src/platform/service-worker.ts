@@ -1,27 +1,7 @@
+import { WORKER_FLUSH, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
 import { TidemarkError, type TidemarkErrorCode } from '../errors.js';
 import type { FlushResult } from '../flusher.js';
 import type { UncertainLedger } from '../uncertain.js';
-
-/** `type` of the message a page sends its Tidemark service worker to have the queue drained. */
-export const WORKER_FLUSH = 'tidemark:flush';
-
-/** A page's request to its service worker: drain the queue of `writeKey`. */
-export interface WorkerFlushMessage {
-  type: typeof WORKER_FLUSH;
-  writeKey: string;
-  /** The app called `flush()`: ignore backoff and wait for the drain lock. */
-  explicit: boolean;
-  /** This page's uncertain events, which the worker asks the collector about before a re-send. */
-  uncertain: { ids: string[]; at: number };
-}
-
-/** The worker's answer: a {@link FlushResult} with its error as plain data (errors do not survive `postMessage` as classes). */
-export interface WorkerFlushAnswer {
-  delivered: number;
-  rejected: number;
-  pending: number;
-  error?: { code: TidemarkErrorCode; message: string };
-}
 
 /** How long a page waits for the worker's answer before draining itself (under the same drain lock). */
 const ANSWER_TIMEOUT_MS = { automatic: 5_000, explicit: 30_000 };
@@ -101,20 +81,8 @@ export function workerDelegate(handoff: WorkerHandoff, writeKey: string, uncerta
   };
 }
 
-/**
- * A flush result as plain data, for `postMessage`.
- *
- * @param result - what a drain achieved
- * @returns the answer to send
- */
-export function toAnswer(result: FlushResult): WorkerFlushAnswer {
-  const answer: WorkerFlushAnswer = { delivered: result.delivered, rejected: result.rejected, pending: result.pending };
-  if (result.error) answer.error = { code: result.error.code, message: result.error.message };
-  return answer;
-}
-
 function fromAnswer(answer: WorkerFlushAnswer): FlushResult {
   const result: FlushResult = { delivered: answer.delivered, rejected: answer.rejected, pending: answer.pending };
-  if (answer.error) result.error = new TidemarkError(answer.error.code, answer.error.message);
+  if (answer.error) result.error = new TidemarkError(answer.error.code as TidemarkErrorCode, answer.error.message);
   return result;
 }
