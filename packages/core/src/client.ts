@@ -1,4 +1,4 @@
-// Over 300 lines for its public API: each method with its JSDoc; the pipeline pieces (queue, flusher, hide path, consent, context) live in their own files.
+// Over 300 lines: the public API (each method with its JSDoc) and the constructor that builds the pipeline, one small method per stage; the stages themselves (queue, flusher, hide path, consent, context) live in their own files.
 import { messageId } from './message-id.js';
 import { systemClock, type Clock } from './clock.js';
 import { Emitter } from './emitter.js';
@@ -76,95 +76,27 @@ export class Tidemark {
     // After the options: its rescue key is the first ID, and `randomValues` may be its source.
     this.#hide = new HidePath();
     if (o.onError) this.#emitter.on('error', o.onError);
-    const clock = (this.#clock = o.clock ?? systemClock);
+    // The host: time, storage and lifecycle (the browser's unless given).
+    this.#clock = o.clock ?? systemClock;
     const storage = (this.#storage = o.storage ?? browserStorage());
     this.#lifecycle = o.lifecycle ?? browserLifecycle();
-    this.#context = new EventContextBuilder(storage, o.library ?? { name: 'tidemark', version: VERSION }, o.context);
+    // Who events are about, and what they carry.
     this.#identity = new Identity(storage);
+    this.#context = new EventContextBuilder(storage, o.library ?? { name: 'tidemark', version: VERSION }, o.context);
     const stored = storage.get(CONSENT_KEY);
     this.#consent = isConsent(stored) ? stored : o.consent;
-    this.#durable = resilientStore(
-      o.store ? () => o.store! : () => defaultStore(o.writeKey, (err) => this.#report(err)),
-      (err) => this.#report(err),
-    );
-    this.#queue = new EventQueue(this.#consent === 'granted' ? this.#durable : memoryStore(), {
-      maxQueueSize: o.maxQueueSize,
-      maxEventAgeMs: o.maxEventAgeMs,
-      clock,
-      prepare: (event) => this.#prepare(event),
-      onStored: (_events, count) => {
-        if (count >= o.flushAt) void this.#flusher.flush(false);
-        else this.#flusher.schedule();
-      },
-      onDrop: (info) => this.#emitter.emit('drop', info),
-      onError: (err, events) => {
-        this.#report(new TidemarkError('storage_unavailable', `The queue store failed to write ${events.length} events`, err));
-      },
-      onPrepareError: (err) => {
-        this.#emitter.emit('drop', { reason: 'invalid', count: 1 });
-        this.#report(new TidemarkError('invalid_event', 'Preparing an event failed; it was dropped', err));
-      },
-    });
-    const uncertain = (this.#uncertain = new UncertainLedger(storage));
+    // The pipeline: calls → queue (memory until consent, then durable) → flusher → transport,
+    // or the service worker that drains for this page.
+    this.#durable = resilientStore(o.store ? () => o.store! : () => defaultStore(o.writeKey, (err) => this.#report(err)), (err) => this.#report(err));
+    this.#queue = this.#createQueue();
+    this.#uncertain = new UncertainLedger(storage);
     this.#worker = this.#handoff();
-    this.#flusher = new Flusher({
-      queue: this.#queue,
-      transport: o.transport,
-      lock: o.lock ?? defaultDrainLock(drainLockName(o.writeKey)),
-      clock,
-      lifecycle: this.#lifecycle,
-      context: { writeKey: o.writeKey },
-      flushInterval: o.flushInterval,
-      batchSize: 500,
-      canSend: () => this.#consent === 'granted' && !this.#closed,
-      deliveredOnHide: this.#hide.deliveredOnHide,
-      uncertain,
-      ...(this.#worker && { delegate: workerDelegate(this.#worker, o.writeKey, uncertain, () => clock.now()) }),
-      onDelivered: (messageIds) => {
-        this.#hide.forget(messageIds);
-        this.#emitter.emit('delivered', { messageIds });
-      },
-      onRejected: (rejections) => {
-        this.#hide.forget(rejections.map((r) => r.messageId));
-        this.#emitter.emit('drop', { reason: 'rejected', count: rejections.length });
-        this.#report(new TidemarkError('rejected', `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}`));
-      },
-      onError: (err) => this.#report(err),
-    });
-    this.#sessions = new SessionTracker(storage, clock, o.sessionTimeoutMs, (id) => {
-      // Attribution is captured once, at session start, from the page the session lands on.
-      try {
-        this.#context.attribution.start(id, this.#identity.anonymousId, this.#context.page());
-      } catch (err) {
-        this.#report(new TidemarkError('storage_unavailable', 'Saving the session attribution failed', err));
-      }
-      this.#enqueue({ type: 'track', event: 'session_start' });
-    });
+    this.#flusher = this.#createFlusher();
+    this.#sessions = new SessionTracker(storage, this.#clock, o.sessionTimeoutMs, (id) => this.#sessionStarted(id));
     if (o.cookie) writeIdCookie(this.#identity.anonymousId, o.cookie === true ? {} : o.cookie);
-
     this.#unsubscribe.push(
-      this.#lifecycle.onOnline(() => {
-        this.#flusher.resetBackoff();
-        void this.#flusher.flush(false);
-      }),
-      this.#lifecycle.onHide(() => {
-        // The worker outlives this page: it sends what this page stored, so nothing goes by keepalive.
-        const delegated = this.#worker?.controls() ?? false;
-        if (delegated) void this.#flusher.flush(false);
-        this.#hide.hide({
-          queue: this.#queue,
-          storage,
-          transport: o.transport,
-          writeKey: o.writeKey,
-          mayPersist: this.#consent !== 'denied' && this.#queue.store === this.#durable,
-          maySend: this.#consent === 'granted' && !delegated && !this.#flusher.stopped && this.#lifecycle.isOnline(),
-          inFlight: this.#flusher.inFlight,
-          uncertain,
-          now: clock.now(),
-          onDelivered: (messageIds) => this.#emitter.emit('delivered', { messageIds }),
-          report: (err) => this.#report(err),
-        });
-      }),
+      this.#lifecycle.onOnline(() => this.#online()),
+      this.#lifecycle.onHide(() => this.#hidden()),
     );
     // A session starts with the client (as in Amplitude), and a backlog left by an earlier
     // page or a crash goes out soon after start.
@@ -365,6 +297,95 @@ export class Tidemark {
    */
   on<K extends keyof TidemarkEvents & string>(name: K, listener: (payload: TidemarkEvents[K]) => void): () => void {
     return this.#emitter.on(name, listener);
+  }
+
+  /** The queue: prepares each call's event and writes a tick's events in one store write. */
+  #createQueue(): EventQueue {
+    const o = this.#o;
+    return new EventQueue(this.#consent === 'granted' ? this.#durable : memoryStore(), {
+      maxQueueSize: o.maxQueueSize,
+      maxEventAgeMs: o.maxEventAgeMs,
+      clock: this.#clock,
+      prepare: (event) => this.#prepare(event),
+      onStored: (_events, count) => {
+        if (count >= o.flushAt) void this.#flusher.flush(false);
+        else this.#flusher.schedule();
+      },
+      onDrop: (info) => this.#emitter.emit('drop', info),
+      onError: (err, events) => {
+        this.#report(new TidemarkError('storage_unavailable', `The queue store failed to write ${events.length} events`, err));
+      },
+      onPrepareError: (err) => {
+        this.#emitter.emit('drop', { reason: 'invalid', count: 1 });
+        this.#report(new TidemarkError('invalid_event', 'Preparing an event failed; it was dropped', err));
+      },
+    });
+  }
+
+  /** The flusher: moves the queue to the transport (or asks the service worker to). */
+  #createFlusher(): Flusher {
+    const o = this.#o;
+    return new Flusher({
+      queue: this.#queue,
+      transport: o.transport,
+      lock: o.lock ?? defaultDrainLock(drainLockName(o.writeKey)),
+      clock: this.#clock,
+      lifecycle: this.#lifecycle,
+      context: { writeKey: o.writeKey },
+      flushInterval: o.flushInterval,
+      batchSize: 500,
+      canSend: () => this.#consent === 'granted' && !this.#closed,
+      deliveredOnHide: this.#hide.deliveredOnHide,
+      uncertain: this.#uncertain,
+      ...(this.#worker && { delegate: workerDelegate(this.#worker, o.writeKey, this.#uncertain, () => this.#clock.now()) }),
+      onDelivered: (messageIds) => {
+        this.#hide.forget(messageIds);
+        this.#emitter.emit('delivered', { messageIds });
+      },
+      onRejected: (rejections) => {
+        this.#hide.forget(rejections.map((r) => r.messageId));
+        this.#emitter.emit('drop', { reason: 'rejected', count: rejections.length });
+        this.#report(new TidemarkError('rejected', `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}`));
+      },
+      onError: (err) => this.#report(err),
+    });
+  }
+
+  /** A session began: capture its attribution from the page it lands on, and say so. */
+  #sessionStarted(id: number): void {
+    try {
+      this.#context.attribution.start(id, this.#identity.anonymousId, this.#context.page());
+    } catch (err) {
+      this.#report(new TidemarkError('storage_unavailable', 'Saving the session attribution failed', err));
+    }
+    this.#enqueue({ type: 'track', event: 'session_start' });
+  }
+
+  /** Connectivity came back: the failures were the network's, so send now. */
+  #online(): void {
+    this.#flusher.resetBackoff();
+    void this.#flusher.flush(false);
+  }
+
+  /** The page is being hidden or unloaded: its last chance to save and send. */
+  #hidden(): void {
+    const o = this.#o;
+    // The worker outlives this page: it sends what this page stored, so nothing goes by keepalive.
+    const delegated = this.#worker?.controls() ?? false;
+    if (delegated) void this.#flusher.flush(false);
+    this.#hide.hide({
+      queue: this.#queue,
+      storage: this.#storage,
+      transport: o.transport,
+      writeKey: o.writeKey,
+      mayPersist: this.#consent !== 'denied' && this.#queue.store === this.#durable,
+      maySend: this.#consent === 'granted' && !delegated && !this.#flusher.stopped && this.#lifecycle.isOnline(),
+      inFlight: this.#flusher.inFlight,
+      uncertain: this.#uncertain,
+      now: this.#clock.now(),
+      onDelivered: (messageIds) => this.#emitter.emit('delivered', { messageIds }),
+      report: (err) => this.#report(err),
+    });
   }
 
   /**
