@@ -96,7 +96,7 @@ export function leaseLock(storage: LeaseStorage, name: string, ttlMs = 10_000): 
           const owner = holder();
           if (!owner || owner === me) break;
           if (!wait || tries > ttlMs / 100) return undefined;
-          await new Promise((r) => setTimeout(r, 100));
+          await new Promise<void>((r) => setTimeout(() => r(), 100));
         }
         storage.setItem(name, `${me} ${Date.now() + ttlMs}`);
         const renew = setInterval(() => storage.setItem(name, `${me} ${Date.now() + ttlMs}`), ttlMs / 2);

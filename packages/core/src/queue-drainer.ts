@@ -8,6 +8,7 @@ import type { KeyValueStorage } from './key-value.js';
 import { DEFAULTS } from './options.js';
 import { defaultDrainLock } from './platform/browser.js';
 import { defaultStore } from './platform/default-store.js';
+import { browserGlobals } from './platform/browser-globals.js';
 import type { QueueStore } from './queue-store.js';
 import type { Transport } from './transport.js';
 import { UncertainLedger } from './uncertain.js';
@@ -49,7 +50,7 @@ export class QueueDrainer {
     const report = options.onError ?? (() => {});
     const clock = (this.#clock = options.clock ?? systemClock);
     this.#writeKey = options.writeKey;
-    const isOnline = options.isOnline ?? (() => (globalThis.navigator as Navigator | undefined)?.onLine !== false);
+    const isOnline = options.isOnline ?? (() => browserGlobals.navigator?.onLine !== false);
     const ignore = () => {};
     this.#queue = new EventQueue(options.store ?? defaultStore(options.writeKey, report), {
       maxQueueSize: DEFAULTS.maxQueueSize,

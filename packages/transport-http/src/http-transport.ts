@@ -65,7 +65,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
     let response: Response;
     try {
       const headers = headersOf(ctx);
-      let body: BodyInit = batchBody(events);
+      let body: string | ArrayBuffer = batchBody(events);
       if (options.compress && body.length >= COMPRESS_MIN_BYTES && typeof CompressionStream !== 'undefined') {
         body = await gzip(body);
         headers['Content-Encoding'] = 'gzip';

@@ -59,7 +59,8 @@ function keepalive(url: string, body: string, ids: string[], doFetch: FetchLike)
 }
 
 function beacon(url: string, body: string): Promise<SendResult> | undefined {
-  const nav = globalThis.navigator as Navigator | undefined;
+  // Typed by what is used, so this file builds with Node's types (Electron) as with the DOM's.
+  const nav = (globalThis as { navigator?: { sendBeacon?(url: string, data: Blob): boolean } }).navigator;
   if (typeof nav?.sendBeacon !== 'function') return undefined;
   // A beacon's fate is never known: report nothing delivered, the queue keeps the events.
   return nav.sendBeacon(url, new Blob([body], { type: 'text/plain' })) ? Promise.resolve({ delivered: [], rejected: [] }) : undefined;

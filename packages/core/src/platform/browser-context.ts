@@ -1,5 +1,6 @@
 import type { EventContext, PageContext } from '../types.js';
 import { hasWindow } from './browser.js';
+import { browserGlobals as g } from './browser-globals.js';
 
 /** Context fields a platform adds to every event. */
 export type ContextProvider = () => Partial<EventContext>;
@@ -16,12 +17,12 @@ export function staticContext(): Partial<EventContext> {
   try {
     const intl = Intl.DateTimeFormat().resolvedOptions();
     ctx.timezone = intl.timeZone;
-    ctx.locale = (globalThis.navigator?.language as string | undefined) ?? intl.locale;
+    ctx.locale = (g.navigator?.language) ?? intl.locale;
   } catch {
     // Intl missing in a stripped runtime: leave the fields out.
   }
   if (hasWindow()) {
-    const { navigator, screen, devicePixelRatio } = globalThis.window;
+    const { navigator, screen, devicePixelRatio } = g.window!;
     ctx.userAgent = navigator.userAgent;
     if (screen) ctx.screen = { width: screen.width, height: screen.height, density: devicePixelRatio };
   }
@@ -35,7 +36,7 @@ export function staticContext(): Partial<EventContext> {
  */
 export function pageContext(): PageContext | undefined {
   if (!hasWindow()) return undefined;
-  const { location, document } = globalThis.window;
+  const { location, document } = g.window!;
   return {
     url: location.href,
     path: location.pathname,

@@ -1,4 +1,5 @@
 import { hasWindow } from './browser.js';
+import { browserGlobals as g } from './browser-globals.js';
 
 /** Options of the anonymous-ID cookie. */
 export interface IdCookieOptions {
@@ -23,9 +24,9 @@ export function writeIdCookie(anonymousId: string, options: IdCookieOptions = {}
   const { name = 'tm_aid', domain, maxAgeDays = 365 } = options;
   const parts = [`${name}=${anonymousId}`, 'Path=/', `Max-Age=${Math.round(maxAgeDays * 86_400)}`, 'SameSite=Lax'];
   if (domain) parts.push(`Domain=${domain}`);
-  if (globalThis.location?.protocol === 'https:') parts.push('Secure');
+  if (g.location?.protocol === 'https:') parts.push('Secure');
   try {
-    globalThis.document.cookie = parts.join('; ');
+    g.document!.cookie = parts.join('; ');
   } catch {
     // Sandboxed documents throw on cookie writes; the header path still works.
   }

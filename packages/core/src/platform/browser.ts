@@ -4,19 +4,18 @@ import type { Lifecycle } from '../lifecycle.js';
 import { staticLifecycle } from '../lifecycle.js';
 import type { DrainLock } from '../drain-lock.js';
 import { leaseLock, localLock, webLock } from '../drain-lock.js';
+import { browserGlobals as g, type StorageEventLike, type StorageLike } from './browser-globals.js';
 
 // The browser side of the core's platform interfaces. Everything here feature-detects, so
 // the same defaults are safe in Node, workers and Electron's main process.
-
-const g = globalThis as typeof globalThis & { window?: Window; document?: Document; navigator?: Navigator };
 
 /** Whether this realm has a DOM window. */
 export const hasWindow = (): boolean => typeof g.window !== 'undefined' && typeof g.document !== 'undefined';
 
 /** `localStorage`, or undefined where it is missing or throws (Safari private mode, sandboxed iframes). */
-export function usableLocalStorage(): Storage | undefined {
+export function usableLocalStorage(): StorageLike | undefined {
   try {
-    const ls = g.localStorage;
+    const ls = g.localStorage!;
     const probe = '__tm_probe';
     ls.setItem(probe, '1');
     ls.removeItem(probe);
@@ -70,7 +69,7 @@ export function browserStorage(): KeyValueStorage {
     },
     subscribe: (listener) => {
       if (!hasWindow()) return () => {};
-      const onStorage = (e: StorageEvent) => {
+      const onStorage = (e: StorageEventLike) => {
         if (e.storageArea === ls && e.key) listener(e.key, e.newValue);
       };
       g.window!.addEventListener('storage', onStorage);
@@ -118,7 +117,7 @@ export function browserLifecycle(): Lifecycle {
  * @returns the lock
  */
 export function defaultDrainLock(name: string): DrainLock {
-  const locks = (g.navigator as { locks?: Parameters<typeof webLock>[0] } | undefined)?.locks;
+  const locks = g.navigator?.locks;
   if (locks && typeof locks.request === 'function') return webLock(locks, name);
   const ls = usableLocalStorage();
   return ls ? leaseLock(ls, name) : localLock();

@@ -3,6 +3,7 @@ import type { QueueStore } from '../queue-store.js';
 import { indexedDbStore } from '../stores/indexeddb-store.js';
 import { memoryStore } from '../stores/memory-store.js';
 import { hasWindow } from './browser.js';
+import { browserGlobals } from './browser-globals.js';
 
 /**
  * The durable store for a write key: IndexedDB where the realm has it (one database per write
@@ -14,7 +15,7 @@ import { hasWindow } from './browser.js';
  * @returns the store
  */
 export function defaultStore(writeKey: string, report: (error: TidemarkError) => void): QueueStore {
-  if (typeof indexedDB !== 'undefined' && indexedDB) return indexedDbStore({ dbName: `tidemark-${writeKey}` });
+  if (browserGlobals.indexedDB) return indexedDbStore({ dbName: `tidemark-${writeKey}` });
   if (hasWindow()) report(new TidemarkError('storage_unavailable', 'IndexedDB is unavailable; events are kept in memory for this page only'));
   return memoryStore();
 }

@@ -1,5 +1,6 @@
 import { WORKER_FLUSH, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
 import { TidemarkError, type TidemarkErrorCode } from '../errors.js';
+import { browserGlobals as g } from './browser-globals.js';
 import type { FlushResult } from '../flusher.js';
 import type { UncertainLedger } from '../uncertain.js';
 
@@ -31,9 +32,10 @@ export interface WorkerHandoff {
  * @returns the handoff, or `undefined` where the realm has no service workers
  */
 export function serviceWorkerHandoff(scriptUrl: string, params: Record<string, string>, report: (error: TidemarkError) => void): WorkerHandoff | undefined {
-  const container = (globalThis.navigator as Navigator | undefined)?.serviceWorker;
-  if (!container || typeof MessageChannel === 'undefined') return undefined;
-  const url = new URL(scriptUrl, globalThis.location?.href);
+  const container = g.navigator?.serviceWorker;
+  const Channel = g.MessageChannel;
+  if (!container || !Channel) return undefined;
+  const url = new URL(scriptUrl, g.location?.href);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   container.register(url.href).catch((err: unknown) => {
     report(new TidemarkError('invalid_option', `Registering the service worker ${url.pathname} failed; this page sends its events itself`, err));
@@ -48,12 +50,12 @@ export function serviceWorkerHandoff(scriptUrl: string, params: Record<string, s
       const worker = ours();
       if (!worker) return Promise.resolve(undefined);
       return new Promise((resolve) => {
-        const channel = new MessageChannel();
+        const channel = new Channel();
         const timer = setTimeout(() => resolve(undefined), message.explicit ? ANSWER_TIMEOUT_MS.explicit : ANSWER_TIMEOUT_MS.automatic);
-        channel.port1.onmessage = (e: MessageEvent<WorkerFlushAnswer | null>) => {
+        channel.port1.onmessage = (e) => {
           clearTimeout(timer);
           channel.port1.close();
-          resolve(e.data ? fromAnswer(e.data) : undefined);
+          resolve(e.data ? fromAnswer(e.data as WorkerFlushAnswer) : undefined);
         };
         worker.postMessage(message, [channel.port2]);
       });

@@ -3,6 +3,7 @@ import type { QueueEntry, QueueStore } from '../queue-store.js';
 import type { TidemarkEvent } from '../types.js';
 import { eventJson } from '@tidemark/protocol';
 import { queueKeyFactory } from './queue-key.js';
+import { browserGlobals } from '../platform/browser-globals.js';
 
 /** Options of {@link indexedDbStore}. */
 export interface IndexedDbStoreOptions {
@@ -53,15 +54,16 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore 
       limit = Math.min(Math.floor(limit), MAX_COUNT);
       if (!(limit > 0)) return [];
       const [keys, values] = await use('readonly', async (store) => {
-        const keys = await promisifyRequest(store.getAllKeys(null, limit));
-        if (keys.every((key) => written.has(key as string))) return [keys, undefined] as const;
+        // Our keys are strings; the casts also keep this file free of the DOM's IDB types.
+        const keys = (await promisifyRequest(store.getAllKeys(null, limit))) as string[];
+        if (keys.every((key) => written.has(key))) return [keys, undefined] as const;
         // Keys and values in one transaction, so the two lists line up.
-        return [keys, await promisifyRequest(store.getAll(null, limit))] as const;
+        return [keys, (await promisifyRequest(store.getAll(null, limit))) as unknown[]] as const;
       });
       const out: QueueEntry[] = [];
-      const damaged: IDBValidKey[] = [];
+      const damaged: string[] = [];
       keys.forEach((key, i) => {
-        const event = written.get(key as string) ?? parse(values?.[i]);
+        const event = written.get(key) ?? parse(values?.[i]);
         if (event) out.push({ key: String(key), event });
         else damaged.push(key);
       });
@@ -73,19 +75,19 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore 
     async remove(keys) {
       if (!keys.length) return;
       const sorted = [...new Set(keys)].sort();
-      const range = IDBKeyRange.bound(sorted[0], sorted[sorted.length - 1]);
+      const range = browserGlobals.IDBKeyRange!.bound(sorted[0]!, sorted[sorted.length - 1]!);
       // The drainer removes the oldest entries it just read: usually one unbroken key range,
       // which one range delete clears far faster than a request per key. Counting the range
       // in the same transaction proves no other key (another tab's) sits inside it.
       await use('readwrite', async (store) => {
-        if ((await promisifyRequest(store.count(range))) === sorted.length) store.delete(range);
+        if ((await promisifyRequest(store.count(range as never))) === sorted.length) store.delete(range as never);
         else for (const key of sorted) store.delete(key);
         return promisifyRequest(store.transaction);
       });
       for (const key of sorted) written.delete(key);
     },
     count() {
-      return use('readonly', (store) => promisifyRequest(store.count()));
+      return use('readonly', (store) => promisifyRequest(store.count()) as Promise<number>);
     },
     async clear() {
       await clear(use);
