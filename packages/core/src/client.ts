@@ -8,7 +8,7 @@ import { Flusher, type FlushResult } from './flusher.js';
 import { Identity } from './identity.js';
 import type { KeyValueStorage } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
-import { resolveOptions, type Consent, type ResolvedOptions, type TidemarkOptions } from './options.js';
+import { resolveClientOptions, type Consent, type ResolvedOptions, type TidemarkOptions } from './options.js';
 import { defaultStore } from './platform/default-store.js';
 import { browserLifecycle, browserStorage, defaultDrainLock } from './platform/browser.js';
 import { drainLockName } from './drain-lock.js';
@@ -72,7 +72,7 @@ export class Tidemark {
 
   /** @param options - see {@link TidemarkOptions}; invalid options throw a `TidemarkError` */
   constructor(options: TidemarkOptions) {
-    const o = (this.#o = resolveOptions(options));
+    const o = (this.#o = resolveClientOptions(options));
     // After the options: its rescue key is the first ID, and `randomValues` may be its source.
     this.#hide = new HidePath();
     if (o.onError) this.#emitter.on('error', o.onError);

@@ -1,25 +1,9 @@
 import type { Clock } from './clock.js';
 import type { QueueEntry, QueueStore } from './queue-store.js';
+import type { DropInfo } from '@tidemark/protocol';
 import type { TidemarkEvent } from './types.js';
 
-/** Why events left the queue without being delivered. */
-export type DropReason =
-  /** The queue held more than `maxQueueSize`; the oldest were dropped. */
-  | 'queue_full'
-  /** Older than `maxEventAgeMs`. */
-  | 'expired'
-  /** Refused by the collector for good. */
-  | 'rejected'
-  /** Failed validation (bad name, too large) or dropped by `beforeSend`. */
-  | 'invalid'
-  /** Consent was denied, or the user opted out. */
-  | 'consent';
-
-/** Payload of the `drop` event. */
-export interface DropInfo {
-  reason: DropReason;
-  count: number;
-}
+export type { DropInfo, DropReason } from '@tidemark/protocol';
 
 /** Options of {@link EventQueue}. */
 export interface EventQueueOptions {

@@ -98,7 +98,7 @@ const positive = (options: TidemarkOptions, name: keyof typeof DEFAULTS, min: nu
  * @returns the options with defaults
  * @throws TidemarkError `invalid_option`
  */
-export function resolveOptions(options: TidemarkOptions): ResolvedOptions {
+export function resolveClientOptions(options: TidemarkOptions): ResolvedOptions {
   if (!options || typeof options !== 'object') {
     throw new TidemarkError('invalid_option', "options are required: createTidemark({ writeKey: 'wk_…', transport: httpTransport({ host }) })");
   }

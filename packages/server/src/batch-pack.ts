@@ -1,5 +1,5 @@
 import { BatchSize } from '@tidemark/protocol';
-import type { EventQueue, QueuedEvent } from './event-queue.js';
+import type { SendQueue, QueuedEvent } from './send-queue.js';
 
 /**
  * Take events from the front of the queue into one request: at most `LIMITS.maxBatchEvents`
@@ -10,7 +10,7 @@ import type { EventQueue, QueuedEvent } from './event-queue.js';
  * @param limit - take at most this many events (a flush takes only what was queued when it began)
  * @returns the events of the request, in queue order
  */
-export function packBatch(queue: EventQueue, limit: number): QueuedEvent[] {
+export function packBatch(queue: SendQueue, limit: number): QueuedEvent[] {
   const items: QueuedEvent[] = [];
   const size = new BatchSize();
   while (items.length < limit) {

@@ -1,6 +1,6 @@
 import { TidemarkError, type Clock } from '@tidemark/core';
 import type { Closer } from './closer.js';
-import type { QueuedEvent } from './event-queue.js';
+import type { QueuedEvent } from './send-queue.js';
 import type { FetchLike } from './node-http-fetch.js';
 import { backoffDelay, classifyStatus, parseRetryAfter, SERVER_BACKOFF } from '@tidemark/protocol';
 import { sleep, whenAborted } from './sleep.js';

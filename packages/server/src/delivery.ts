@@ -5,7 +5,7 @@ import { BatchSender, type SendOutcome } from './batch-sender.js';
 import { CLOSE_TIMEOUT_MS } from './close-limit.js';
 import { Closer } from './closer.js';
 import { DropNotice } from './drop-notice.js';
-import { EventQueue, type QueuedEvent } from './event-queue.js';
+import { SendQueue, type QueuedEvent } from './send-queue.js';
 import { Intake } from './intake.js';
 import { ProcessHold } from './process-hold.js';
 import { QueueRoom } from './queue-room.js';
@@ -44,7 +44,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
 export class Delivery {
   readonly #o: ResolvedServerOptions;
   readonly #reporter: Reporter;
-  readonly #queue = new EventQueue();
+  readonly #queue = new SendQueue();
   readonly #hold = new ProcessHold();
   readonly #room: QueueRoom;
   readonly #spool: Spool | undefined;

@@ -1,6 +1,6 @@
 import { LIMITS, utf8Length } from '@tidemark/protocol';
 import { TidemarkError, type TidemarkEvent } from '@tidemark/core';
-import type { QueuedEvent } from './event-queue.js';
+import type { QueuedEvent } from './send-queue.js';
 
 /**
  * Where the intake hands a tick's sized events: the queue, or the spool and then the queue.

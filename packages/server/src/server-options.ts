@@ -7,20 +7,9 @@ export interface Logger {
   warn(message: string): void;
 }
 
-/**
- * Why events left a server client undelivered.
- * - `queue_full`: more than `maxQueueSize` events or `maxQueueBytes` bytes were held (a long
- *   collector outage, callers that do not await `track()`); the oldest went.
- * - `closed`: `close()` reached its 5-second limit with these still unsent (without a spool;
- *   with one they are kept for the next start instead).
- */
-export type DropReason = 'queue_full' | 'closed';
+import type { DropInfo } from '@tidemark/protocol';
 
-/** Payload of `onDrop`. */
-export interface DropInfo {
-  reason: DropReason;
-  count: number;
-}
+export type { DropInfo, DropReason } from '@tidemark/protocol';
 
 /** Options of the durable spool ({@link ServerClientOptions.spool}). */
 export interface SpoolOptions {

@@ -1,5 +1,5 @@
 import { TidemarkError, type QueueEntry, type TidemarkEvent } from '@tidemark/core';
-import type { QueuedEvent } from './event-queue.js';
+import type { QueuedEvent } from './send-queue.js';
 import { sizeEvent } from './intake.js';
 import type { SpoolOptions } from './server-options.js';
 

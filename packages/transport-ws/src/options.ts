@@ -133,7 +133,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * @returns the complete options
  * @throws TidemarkError `invalid_option`
  */
-export function resolveOptions(options: WsTransportOptions, nucleus: EventEncoder): ResolvedOptions {
+export function resolveWsOptions(options: WsTransportOptions, nucleus: EventEncoder): ResolvedOptions {
   if (!options || typeof options !== 'object') throw invalid("wsTransport needs options (pass { url: 'wss://…', appId: '…' })");
   const { url, appId } = options;
   if (typeof url !== 'string' || !/^(wss?|https?):\/\/[^/]/i.test(url)) {

@@ -10,7 +10,7 @@ import type { Outcome, PendingSend } from './pending-send.js';
 import type { ProblemReporter } from './problem-reporter.js';
 import { emptyResult } from './send-results.js';
 
-/** The settings a {@link SocketStream} uses, as resolved by `resolveOptions`. */
+/** The settings a {@link SocketStream} uses, as resolved by `resolveWsOptions`. */
 export type StreamOptions = Pick<
   ResolvedOptions,
   | 'clock'

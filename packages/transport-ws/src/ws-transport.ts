@@ -5,7 +5,7 @@ import { keyRefusal, refusalLifted } from './key-refusal.js';
 import type { Refusal } from './key-refusal.js';
 import { nucleusEncoder } from './nucleus.js';
 import { onlineEvents } from './online.js';
-import { resolveOptions } from './options.js';
+import { resolveWsOptions } from './options.js';
 import type { WsTransportOptions } from './options.js';
 import { pageHideSend } from './page-hide.js';
 import { ProblemReporter } from './problem-reporter.js';
@@ -53,7 +53,7 @@ export interface WsTransport extends Transport {
  * });
  */
 export function wsTransport(options: WsTransportOptions): WsTransport {
-  const opts = resolveOptions(options, nucleusEncoder);
+  const opts = resolveWsOptions(options, nucleusEncoder);
   let phase: Phase = { name: 'running' };
   let flushScheduled = false;
   const problems = new ProblemReporter(opts.onError);

@@ -20,7 +20,7 @@ export interface QueuedEvent {
  * are the delivery stage's business (they count events in flight too); this only keeps
  * order and totals. Pushing and taking are O(1) amortised.
  */
-export class EventQueue {
+export class SendQueue {
   #items: QueuedEvent[] = [];
   #head = 0;
   #bytes = 0;
