@@ -154,6 +154,9 @@ export class Flusher {
       if (!events.length) continue;
 
       for (const e of events) this.inFlight.add(e.messageId);
+      // Journaled before the send: a page (or worker) that dies at any moment after this line
+      // leaves these marked, so the next drainer asks before sending them again.
+      this.#mark(events.map((e) => e.messageId));
       const result = await o.transport.send(events, o.context).catch(
         // Transports report failures as data; one that throws anyway is treated as a network error.
         (err: unknown): SendResult => ({ delivered: [], rejected: [], error: new TidemarkError('network', 'The transport threw', err) }),
@@ -174,15 +177,12 @@ export class Flusher {
         return this.#result(delivered, rejected, result.error);
       }
       if (gone.length < events.length) {
-        // A request that failed on the way (a reset, a timeout) may still have been stored: ask
-        // before sending it again. Offline, nothing left the device, so nothing is in doubt.
-        if (result.error?.code === 'network' && o.lifecycle.isOnline()) {
+        // A request that failed on the way (a reset, a timeout) may still have been stored: its
+        // events stay marked, to be asked about before they go again. Any other failure is a
+        // definite answer (offline, nothing left the device; a 5xx stored nothing).
+        if (result.error?.code !== 'network' || !o.lifecycle.isOnline()) {
           const left = new Set(gone);
-          try {
-            o.uncertain.mark(events.filter((e) => !left.has(e.messageId)).map((e) => e.messageId), o.clock.now());
-          } catch {
-            // Storage full: they are re-sent without asking, and deduped by the collector.
-          }
+          o.uncertain.forget(events.filter((e) => !left.has(e.messageId)).map((e) => e.messageId));
         }
         this.#backOff(result);
         return this.#result(delivered, rejected, result.error);
@@ -191,6 +191,15 @@ export class Flusher {
       this.#retryAt = 0;
     }
     return this.#result(delivered, rejected);
+  }
+
+  /** Mark a send's events uncertain until its answer arrives. */
+  #mark(ids: string[]): void {
+    try {
+      this.#o.uncertain.mark(ids, this.#o.clock.now());
+    } catch {
+      // Storage full: if this send's answer is lost they are re-sent without asking, and deduped.
+    }
   }
 
   /** Wait before the next attempt: exponential with full jitter, at least `Retry-After`. */

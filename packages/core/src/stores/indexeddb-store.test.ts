@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { createStore, setMany } from 'idb-keyval';
+import { createStore, keys, setMany } from 'idb-keyval';
 import type { TidemarkEvent } from '../types.js';
 import { indexedDbStore } from './indexeddb-store.js';
 
@@ -70,6 +70,33 @@ describe('indexedDbStore (logic, on fake-indexeddb)', () => {
     // B drains A's row; A must not resurrect it from memory.
     await tabB.remove([seenByB[0]!.key]);
     expect((await tabA.peek(10)).map((e) => e.event.messageId)).toEqual(['m2']);
+  });
+
+  it('stores the events of one write in records of up to 500, and counts from the keys', async () => {
+    const dbName = fresh();
+    const store = indexedDbStore({ dbName });
+    await store.add(Array.from({ length: 1_200 }, (_, i) => ev(i)));
+    expect(await keys(createStore(dbName, 'queue'))).toHaveLength(3);
+    expect(await store.count()).toBe(1_200);
+    const other = indexedDbStore({ dbName }); // reads from disk, not from the writer's memory
+    const page = await other.peek(700);
+    expect(page.map((e) => e.event.messageId)).toEqual(Array.from({ length: 700 }, (_, i) => `m${i}`));
+    await other.remove(page.slice(0, 600).map((e) => e.key));
+    expect(await other.count()).toBe(600);
+    await other.remove(page.slice(600).map((e) => e.key)); // keys of the same peek, after a rewrite
+    expect((await store.peek(1))[0]!.event.messageId).toBe('m700');
+    expect(await store.count()).toBe(500);
+  });
+
+  it('reads and removes rows of the first format (one event per row)', async () => {
+    const dbName = fresh();
+    await setMany([['00000000000000legacy', JSON.stringify(ev(7))]], createStore(dbName, 'queue'));
+    const store = indexedDbStore({ dbName });
+    await store.add([ev(8)]);
+    const entries = await store.peek(10);
+    expect(entries.map((e) => e.event.messageId)).toEqual(['m7', 'm8']);
+    await store.remove([entries[0]!.key]);
+    expect((await store.peek(10)).map((e) => e.event.messageId)).toEqual(['m8']);
   });
 
   it('removes rows that are not events instead of blocking the queue', async () => {
