@@ -2,7 +2,7 @@ import type { WebSocket, RawData } from 'ws';
 import { HttpError } from '../http/reply.js';
 import type { RouteDeps } from '../routes/deps.js';
 import { normalizeFrame } from '../routes/ingest-routes.js';
-import { receiptIds, storedIds } from '../queries/receipts.js';
+import { receiptIds } from '../queries/receipts.js';
 
 /** The text of a frame (ws hands over a Buffer unless `binaryType` was changed). */
 function textOf(data: RawData): string {
@@ -48,7 +48,7 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
       return;
     }
     deps.ingestor.settled().then(
-      () => send({ reportedIds: storedIds(deps.store.db, source, ids) }),
+      async () => send({ reportedIds: await deps.store.storedIds(source, ids) }),
     ).catch((err: unknown) => {
       deps.onStorageError(err);
       send({ error: 'the check could not be answered; ask again later' });
