@@ -62,7 +62,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     // ClickHouse wants few large inserts: wait a moment for more requests, and keep several
     // round trips in flight (each group is one INSERT).
     lingerMs: clickhouse ? clickhouse.lingerMs : 0,
-    maxInFlight: clickhouse ? 4 : 2,
+    maxInFlight: clickhouse ? (clickhouse.insertQuorum > 1 ? 1 : 4) : 2,
     onCommit(fresh, outcome) {
       stats.stored += outcome.stored;
       stats.duplicates += outcome.duplicates;

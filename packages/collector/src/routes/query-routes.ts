@@ -43,11 +43,18 @@ export function handleQuery(req: IncomingMessage, res: ServerResponse, deps: Rou
   const { store } = deps;
   const kind = path.startsWith('/v1/export/') ? path.slice(11) : null;
   if (path !== '/v1/metrics' && path !== '/v1/sessions' && path !== '/v1/stats' && !(kind !== null && EXPORT_KINDS.has(kind))) return null;
+  // A store that cannot answer (ClickHouse down) is a 503 the caller may retry, not a 500.
+  const read = <T>(answer: Promise<T>): Promise<T> =>
+    answer.catch((err: unknown) => {
+      if (err instanceof HttpError) throw err;
+      deps.onStorageError(err);
+      throw new HttpError(503, 'storage', `the store cannot answer now, retry later (${err instanceof Error ? err.message : String(err)})`, { 'retry-after': '1' });
+    });
   return (async () => {
     requireReadKey(req, deps);
-    if (path === '/v1/metrics') sendJson(res, 200, { status: 'success', data: await store.metrics(parseRangeQuery(query)) });
-    else if (path === '/v1/sessions') sendJson(res, 200, { status: 'success', data: await store.sessions(parseRangeQuery(query)) });
+    if (path === '/v1/metrics') sendJson(res, 200, { status: 'success', data: await read(store.metrics(parseRangeQuery(query))) });
+    else if (path === '/v1/sessions') sendJson(res, 200, { status: 'success', data: await read(store.sessions(parseRangeQuery(query))) });
     else if (path === '/v1/stats') sendJson(res, 200, statsOf(deps));
-    else sendJson(res, 200, await store.exportPage(kind as ExportKind, parseExportQuery(kind as ExportKind, query)));
+    else sendJson(res, 200, await read(store.exportPage(kind as ExportKind, parseExportQuery(kind as ExportKind, query))));
   })();
 }

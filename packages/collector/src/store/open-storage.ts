@@ -1,4 +1,3 @@
-import { CollectorError } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import { openSqliteStorage } from './sqlite-storage.js';
 import type { EventStorage } from './storage.js';
@@ -12,6 +11,10 @@ import type { EventStorage } from './storage.js';
  * @throws CollectorError `storage` when it cannot be opened or reached
  */
 export async function openEventStorage(opts: ResolvedOptions, onWarning: (message: string) => void): Promise<EventStorage> {
-  if (opts.store === 'clickhouse') throw new CollectorError('storage', 'this build has no ClickHouse store yet');
+  if (opts.store === 'clickhouse' && opts.clickhouse) {
+    // Loaded on demand: a SQLite collector never loads the ClickHouse client.
+    const { openClickHouseStorage } = await import('../clickhouse/clickhouse-storage.js');
+    return openClickHouseStorage(opts.clickhouse, onWarning);
+  }
   return openSqliteStorage(opts.dbPath, opts.synchronous, onWarning);
 }

@@ -1,0 +1,106 @@
+import type { EventRow, SessionTouch } from '../store/row.js';
+import type { Writer } from '../store/writer.js';
+import { OrderClock, toChRow, toChTouch, verOf, type ChEventRow } from './ch-rows.js';
+import type { NodePool } from './node-pool.js';
+import { quote, quoteList } from './sql.js';
+
+/** How the writer inserts. */
+export interface ChWriterOptions {
+  database: string;
+  /** Replicas that must hold an insert before it counts (`insert_quorum`). */
+  insertQuorum: number;
+  /**
+   * How long one block may be retried before the requests in it fail (and are answered
+   * 503, so their clients send them again).
+   * @default 8000
+   */
+  retryBudgetMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Which of these rows are new: not stored yet (a lookup of the batch's keys, by the sort
+ * key's source and day) and the first of their key in the batch. Across collectors this is
+ * best-effort: two collectors inserting one key at the same moment both call it new, and
+ * the table's ReplacingMergeTree keeps one copy (queries read with FINAL).
+ */
+async function freshFlags(pool: NodePool, database: string, rows: EventRow[], chRows: ChEventRow[]): Promise<boolean[]> {
+  const bySource = new Map<string, { days: Set<string>; keys: Set<string> }>();
+  for (const row of chRows) {
+    let group = bySource.get(row.source);
+    if (!group) bySource.set(row.source, (group = { days: new Set(), keys: new Set() }));
+    group.days.add(row.day);
+    group.keys.add(row.key);
+  }
+  const stored = new Set<string>();
+  for (const [source, { days, keys }] of bySource) {
+    const found = await pool.rows<{ key: string; day: string }>(
+      `SELECT DISTINCT key, toString(day) AS day FROM ${database}.events
+       WHERE source = ${quote(source)} AND day IN ${quoteList([...days])} AND key IN ${quoteList([...keys])}`,
+    );
+    for (const f of found) stored.add(`${source}\n${f.day}\n${f.key}`);
+  }
+  const seen = new Set<string>();
+  return rows.map((_, i) => {
+    const id = `${chRows[i]!.source}\n${chRows[i]!.day}\n${chRows[i]!.key}`;
+    if (stored.has(id) || seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/**
+ * The ClickHouse writer: one INSERT per group commit (1,000–5,000 rows under load), acked
+ * only after the insert succeeded with the chosen quorum. A failed insert is retried as the
+ * identical block (same rows, same order, same `ord`s), on the next node when there are
+ * several: replicated tables drop an identical block as a duplicate, so a retry of an insert
+ * whose answer was lost adds nothing. Past the retry budget the write fails and nothing of
+ * it is acknowledged.
+ *
+ * @param pool - the nodes
+ * @param options - database, quorum, retry budget
+ * @returns the writer
+ */
+export function clickHouseWriter(pool: NodePool, options: ChWriterOptions): Writer {
+  const clock = new OrderClock();
+  const budget = options.retryBudgetMs ?? 8_000;
+  const settings: Record<string, number> = options.insertQuorum > 1 ? { insert_quorum: options.insertQuorum, insert_quorum_timeout: 5_000 } : {};
+
+  async function insertBlock(table: string, values: readonly object[]): Promise<void> {
+    const deadline = Date.now() + budget;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await pool.insert(`${options.database}.${table}`, values, settings);
+        return;
+      } catch (err) {
+        // Quorum inserts of one table go one at a time ("another quorum insert has been
+        // already started"), and a dead node refuses at once: wait a little, with jitter so
+        // collectors do not collide again, and try the next node.
+        const wait = Math.min(1_000, 25 * 2 ** attempt) * (0.5 + Math.random());
+        if (Date.now() + wait > deadline) throw err;
+        await sleep(wait);
+      }
+    }
+  }
+
+  return {
+    async write(rows: EventRow[], touches: SessionTouch[]): Promise<boolean[]> {
+      const chRows = rows.map((row) => toChRow(row, 0));
+      const fresh = rows.length ? await freshFlags(pool, options.database, rows, chRows) : [];
+      // Positions are given once, before the first try, so every retry sends the same block.
+      const firstOfSession = new Map<string, number>();
+      const firstOfUser = new Map<string, number>();
+      const block = chRows.filter((_, i) => fresh[i]).map((row) => {
+        const ord = clock.next();
+        if (!firstOfSession.has(row.session_key)) firstOfSession.set(row.session_key, ord);
+        if (!firstOfUser.has(row.user_key)) firstOfUser.set(row.user_key, ord);
+        return { ...row, ord, ver: verOf(ord), sess_ord: firstOfSession.get(row.session_key)!, user_ord: firstOfUser.get(row.user_key)! };
+      });
+      if (block.length) await insertBlock('events', block);
+      if (touches.length) await insertBlock('heartbeats', touches.map((touch) => toChTouch(touch, clock.next())));
+      return fresh;
+    },
+    close: async () => {},
+  };
+}
