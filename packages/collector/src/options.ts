@@ -46,6 +46,12 @@ export interface ClickHouseOptions {
    * @default 10000
    */
   exportSettleMs?: number;
+  /**
+   * How long a failed insert is retried (the identical block, on the next node) before its
+   * requests are answered 503, unacknowledged, for their clients to send again.
+   * @default 8000
+   */
+  retryBudgetMs?: number;
 }
 
 /** Options of {@link startCollector}. */
@@ -173,7 +179,8 @@ function resolveClickHouse(options: ClickHouseOptions | undefined): Required<Cli
   if (!Number.isInteger(lingerMs) || lingerMs < 0 || lingerMs > 10_000) fail(`clickhouse.lingerMs must be an integer from 0 to 10000, got ${String(lingerMs)}`);
   const exportSettleMs = options!.exportSettleMs ?? 10_000;
   if (!Number.isInteger(exportSettleMs) || exportSettleMs < 0) fail(`clickhouse.exportSettleMs must be a non-negative integer, got ${String(exportSettleMs)}`);
-  return { urls: urls.map((url) => url.replace(/\/$/, '')), database, replicated, insertQuorum, lingerMs, exportSettleMs };
+  const retryBudgetMs = positiveInt(options!.retryBudgetMs, 'clickhouse.retryBudgetMs', 8_000);
+  return { urls: urls.map((url) => url.replace(/\/$/, '')), database, replicated, insertQuorum, lingerMs, exportSettleMs, retryBudgetMs };
 }
 
 /**

@@ -67,12 +67,11 @@ export function clickHouseWriter(pool: NodePool, options: ChWriterOptions): Writ
   const budget = options.retryBudgetMs ?? 8_000;
   const settings: Record<string, number> = options.insertQuorum > 1 ? { insert_quorum: options.insertQuorum, insert_quorum_timeout: 5_000 } : {};
 
-  async function insertBlock(table: string, values: readonly object[]): Promise<void> {
-    const deadline = Date.now() + budget;
+  /** Run `work` until it succeeds or the deadline would pass. */
+  async function retrying<T>(deadline: number, work: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await pool.insert(`${options.database}.${table}`, values, settings);
-        return;
+        return await work();
       } catch (err) {
         // Quorum inserts of one table go one at a time ("another quorum insert has been
         // already started"), and a dead node refuses at once: wait a little, with jitter so
@@ -84,10 +83,14 @@ export function clickHouseWriter(pool: NodePool, options: ChWriterOptions): Writ
     }
   }
 
+  const insertBlock = (deadline: number, table: string, values: readonly object[]) =>
+    retrying(deadline, () => pool.insert(`${options.database}.${table}`, values, settings));
+
   return {
     async write(rows: EventRow[], touches: SessionTouch[]): Promise<boolean[]> {
+      const deadline = Date.now() + budget;
       const chRows = rows.map((row) => toChRow(row, 0));
-      const fresh = rows.length ? await freshFlags(pool, options.database, rows, chRows) : [];
+      const fresh = rows.length ? await retrying(deadline, () => freshFlags(pool, options.database, rows, chRows)) : [];
       // Positions are given once, before the first try, so every retry sends the same block.
       const firstOfSession = new Map<string, number>();
       const firstOfUser = new Map<string, number>();
@@ -97,8 +100,8 @@ export function clickHouseWriter(pool: NodePool, options: ChWriterOptions): Writ
         if (!firstOfUser.has(row.user_key)) firstOfUser.set(row.user_key, ord);
         return { ...row, ord, ver: verOf(ord), sess_ord: firstOfSession.get(row.session_key)!, user_ord: firstOfUser.get(row.user_key)! };
       });
-      if (block.length) await insertBlock('events', block);
-      if (touches.length) await insertBlock('heartbeats', touches.map((touch) => toChTouch(touch, clock.next())));
+      if (block.length) await insertBlock(deadline, 'events', block);
+      if (touches.length) await insertBlock(deadline, 'heartbeats', touches.map((touch) => toChTouch(touch, clock.next())));
       return fresh;
     },
     close: async () => {},

@@ -166,7 +166,6 @@ export class GroupCommitter {
       .catch(() => {}) // #commit settles every request itself; nothing is left to report
       .finally(() => {
         this.#writing -= 1;
-        this.#pendingRows -= rows;
         this.#flush();
       });
     // More waiting than one group takes: start the next write now (up to maxInFlight).
@@ -180,9 +179,12 @@ export class GroupCommitter {
     try {
       fresh = await this.#writer.write(rows, touches, Date.now());
     } catch (err) {
+      this.#pendingRows -= rows.length;
       for (const p of group) p.reject(err);
       return;
     }
+    // Before the requests hear back: one that retries at once must see the room it left.
+    this.#pendingRows -= rows.length;
     let offset = 0;
     const total: CommitOutcome = { stored: 0, duplicates: 0 };
     for (const p of group) {
