@@ -2,6 +2,8 @@
 export interface ClickHouseNode {
   /** `http://127.0.0.1:PORT` */
   url: string;
+  /** The server's process ID. */
+  readonly pid: number | undefined;
   /** SIGKILL the server. */
   kill(): void;
   /** Stop it (SIGTERM, then SIGKILL). */

@@ -162,6 +162,10 @@ export async function startClickHouse({ replicas = 1 } = {}) {
       launch() {
         node.proc = startProcess(SERVER, [`--config-file=${join(dir, 'config.xml')}`], dir);
       },
+      /** The server's process ID (for CPU accounting). */
+      get pid() {
+        return node.proc?.child.pid;
+      },
       /** SIGKILL: the node dies at once, mid-request. */
       kill() {
         node.proc?.child.kill('SIGKILL');

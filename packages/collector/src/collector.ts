@@ -59,10 +59,11 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const live = new LiveFeed();
   const committer = new GroupCommitter(writer, {
     maxRows: opts.maxGroupEvents,
-    // ClickHouse wants few large inserts: wait a moment for more requests, and keep several
-    // round trips in flight (each group is one INSERT).
+    // ClickHouse wants few large inserts: wait a moment for more requests, and keep a second
+    // group's lookup going while the first inserts. Quorum inserts of a table go one at a time
+    // on the server ("another quorum insert has been already started"), so one there.
     lingerMs: clickhouse ? clickhouse.lingerMs : 0,
-    maxInFlight: clickhouse ? (clickhouse.insertQuorum > 1 ? 1 : 4) : 2,
+    maxInFlight: clickhouse ? (clickhouse.insertQuorum > 1 ? 1 : 2) : 2,
     onCommit(fresh, outcome) {
       stats.stored += outcome.stored;
       stats.duplicates += outcome.duplicates;

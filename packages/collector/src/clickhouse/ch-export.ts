@@ -65,7 +65,17 @@ async function exportEvents(scope: ExportScope, q: ExportQuery): Promise<Page> {
 
 async function exportSessions(scope: ExportScope, q: ExportQuery): Promise<Page> {
   const from = positionOf('sessions', q.position);
-  const sessions = (await sessionsOf(scope.pool, scope.database, [`last_ord >= ${int(from[0])}`]))
+  const having: string[] = [];
+  if (scope.settledOrd !== null) having.push(`last_ord <= ${int(scope.settledOrd)}`);
+  if (q.startMs !== null) having.push(`last_at >= ${int(q.startMs)}`);
+  if (q.endMs !== null) having.push(`last_at < ${int(q.endMs)}`);
+  // Keys holding one session are paged in SQL; keys a Nucleus `init` split are built here
+  // and merged in (each of their sessions has its own position).
+  const [whole, split] = await Promise.all([
+    sessionsOf(scope.pool, scope.database, ['split = 0', after(['last_ord', 'source', 'session_key'], from), ...having], `ORDER BY last_ord, source, session_key LIMIT ${int(q.pageSize)}`),
+    sessionsOf(scope.pool, scope.database, ['split = 1', `last_ord >= ${int(from[0])}`]),
+  ]);
+  const sessions = [...whole, ...split]
     .filter((s) => compare([s.ord, s.source, s.sessionKey], from) > 0)
     .filter((s) => (scope.settledOrd === null || s.ord <= scope.settledOrd) && (q.startMs === null || s.endMs >= q.startMs) && (q.endMs === null || s.endMs < q.endMs))
     .sort((a, b) => compare([a.ord, a.source, a.sessionKey], [b.ord, b.source, b.sessionKey]))

@@ -3,7 +3,7 @@ import { metricsRows, type MetricsRow } from '../queries/metrics.js';
 import { bucketOf, type RangeQuery } from '../queries/range.js';
 import { pairPlays, sessionRows, type SessionsRow } from '../queries/session-buckets.js';
 import type { NodePool } from './node-pool.js';
-import { overlapping, sessionsOf } from './ch-sessions.js';
+import { overlapping, sessionAggregates, sessionsOf } from './ch-sessions.js';
 import { int, quote, quoteList } from './sql.js';
 
 const userFilter = (range: RangeQuery) => (range.userId === null ? '' : `AND user_id = ${quote(range.userId)}`);
@@ -38,11 +38,26 @@ export async function chMetrics(pool: NodePool, database: string, range: RangeQu
  * @returns the rows in date order
  */
 export async function chSessionStats(pool: NodePool, database: string, range: RangeQuery): Promise<SessionsRow[]> {
-  const sessions = (await sessionsOf(pool, database, overlapping(range.startMs, range.endMs))).filter(
-    (s) => s.startMs >= range.startMs && s.startMs < range.endMs && (range.userId === null || s.userId === range.userId),
+  const user = range.userId === null ? '' : `AND uid = ${quote(range.userId)}`;
+  // Keys holding one session are summed per UTC day in SQL; only the few a Nucleus `init`
+  // split into several are built one by one.
+  const days = await pool.rows<{ d: string; n: string; total: string }>(
+    `SELECT intDiv(first_at, ${ONE_DAY_MS}) AS d, count() AS n, sum(last_at - first_at) AS total
+     FROM (${sessionAggregates(database, ['split = 0', `first_at >= ${int(range.startMs)}`, `first_at < ${int(range.endMs)}`])})
+     WHERE 1 ${user} GROUP BY d`,
   );
   const buckets = new Map<string, { count: number; totalMs: number }>();
-  const timed = sessions.map((s) => ({ startMs: s.startMs, durationMs: s.endMs - s.startMs }));
+  for (const day of days) {
+    const date = bucketOf(range.groupBy, Number(day.d) * ONE_DAY_MS);
+    const bucket = buckets.get(date) ?? { count: 0, totalMs: 0 };
+    bucket.count += Number(day.n);
+    bucket.totalMs += Number(day.total);
+    buckets.set(date, bucket);
+  }
+  const split = (await sessionsOf(pool, database, ['split = 1', ...overlapping(range.startMs, range.endMs)])).filter(
+    (s) => s.startMs >= range.startMs && s.startMs < range.endMs && (range.userId === null || s.userId === range.userId),
+  );
+  const timed = split.map((s) => ({ startMs: s.startMs, durationMs: s.endMs - s.startMs }));
   // Stops may come after the range ends; look one day further for them.
   const plays = await pool.rows<{ name: string; who: string; at: string }>(
     `SELECT name, if(user_id != '', user_id, anonymous_id) AS who, event_ms AS at FROM ${database}.events FINAL

@@ -70,21 +70,33 @@ function split(agg: Aggregate, moments: Moment[]): ChSession[] {
 }
 
 /**
+ * SQL of one row per session key (`source, session_key, sid, aid, uid, first_at, last_at,
+ * cnt, last_ord, split`), `split` set when a Nucleus `init` came after the key's first
+ * activity (such keys hold more than one session: see {@link sessionsOf}).
+ *
+ * @param database - the database
+ * @param having - `HAVING` conditions (trusted SQL)
+ * @returns the query
+ */
+export function sessionAggregates(database: string, having: string[]): string {
+  return `SELECT source, session_key, any(session_id) AS sid, any(anonymous_id) AS aid, argMaxIf(user_id, ord, user_id != '') AS uid,
+       min(at) AS first_at, max(at) AS last_at, sum(n) AS cnt, max(sess_ord) AS last_ord, maxIf(at, init = 1) > min(at) AS split
+     FROM (${activity(database, '')}) GROUP BY source, session_key
+     ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`;
+}
+
+/**
  * Every session whose activity reaches into a window, computed from the events (FINAL: a
  * re-sent event counts once) and the heartbeats.
  *
  * @param pool - the nodes
  * @param database - the database
- * @param having - extra `HAVING` conditions on `first_at`, `last_at`, `last_ord` (trusted SQL)
+ * @param having - extra `HAVING` conditions on `first_at`, `last_at`, `last_ord`, `split` (trusted SQL)
+ * @param tail - `ORDER BY … LIMIT …` of the aggregates (trusted SQL)
  * @returns the sessions, Nucleus restarts split off
  */
-export async function sessionsOf(pool: NodePool, database: string, having: string[]): Promise<ChSession[]> {
-  const aggregates = await pool.rows<Aggregate>(
-    `SELECT source, session_key, any(session_id) AS sid, any(anonymous_id) AS aid, argMaxIf(user_id, ord, user_id != '') AS uid,
-       min(at) AS first_at, max(at) AS last_at, sum(n) AS cnt, max(sess_ord) AS last_ord, maxIf(at, init = 1) > min(at) AS split
-     FROM (${activity(database, '')}) GROUP BY source, session_key
-     ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`,
-  );
+export async function sessionsOf(pool: NodePool, database: string, having: string[], tail = ''): Promise<ChSession[]> {
+  const aggregates = await pool.rows<Aggregate>(`${sessionAggregates(database, having)} ${tail}`);
   const sessions: ChSession[] = [];
   const toSplit = new Map<string, Aggregate[]>();
   for (const agg of aggregates) {

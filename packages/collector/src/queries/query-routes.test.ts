@@ -81,6 +81,23 @@ forEachStore(() => {
   });
 
   describe('GET /v1/sessions', () => {
+    it('counts a session that a Nucleus init restarted under the same ID as two, heartbeats extending the second', async () => {
+      tc = await startTestCollector();
+      const t0 = Date.parse('2025-03-03T10:00:00Z');
+      const nucleus = (type: string, id: number, date: number) => ({ type, id, date, name: 'x', anonId: 'nuc-1', sessionId: 77 });
+      const send = async (data: unknown[]) => expect((await tc.post('/app/app_test/track', { data })).status).toBe(200);
+      await send([nucleus('init', 1, t0), nucleus('event', 2, t0 + 60_000)]);
+      await send([nucleus('init', 3, t0 + 3_600_000), nucleus('event', 4, t0 + 3_630_000)]);
+      await send([nucleus('heartbeat', 5, t0 + 3_690_000)]);
+      const res = await tc.get('/v1/sessions?start_date=2025-03-03&end_date=2025-03-03');
+      expect(res.body.data).toEqual([{ date: '2025-03-03', sessionCount: 2, totalDuration: 60 + 90, averageDuration: 75 }]);
+      const exported = (await tc.get('/v1/export/sessions')).body.items.map((s: any) => [s.start, s.duration, s.eventCount]);
+      expect(exported).toEqual([
+        ['2025-03-03T10:00:00.000Z', 60, 2],
+        ['2025-03-03T11:00:00.000Z', 90, 2],
+      ]);
+    });
+
     it('builds sessions from session IDs (first to last event) and from play/stop pairs of /v1/track', async () => {
       tc = await startTestCollector();
       const s1 = { library: { name: 't', version: '1' }, sessionId: 1 };
