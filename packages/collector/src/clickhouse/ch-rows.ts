@@ -48,8 +48,17 @@ export const verOf = (ord: number): number => VER_TOP - ord;
  * @returns `YYYY-MM-DD`
  */
 export function dayOf(ms: number): string {
-  return new Date(Math.floor(ms / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+  const day = Math.floor(ms / 86_400_000);
+  let text = DAYS.get(day);
+  if (text === undefined) {
+    // Rows of one insert share a few days: format each once (a Date per row shows in profiles).
+    if (DAYS.size > 1000) DAYS.clear();
+    DAYS.set(day, (text = new Date(day * 86_400_000).toISOString().slice(0, 10)));
+  }
+  return text;
 }
+
+const DAYS = new Map<number, string>();
 
 /**
  * Insert order of one collector: microseconds of the wall clock, strictly increasing within
@@ -107,7 +116,8 @@ export function toChRow(row: EventRow, ord: number): ChEventRow {
     event_ms: row.eventMs,
     received_ms: row.receivedMs,
     flags: row.flags.join(','),
-    raw: wellFormed(row.raw),
+    // JSON.stringify's output: a lone surrogate in it is already the escape `\\ud800`.
+    raw: row.raw,
     traits: row.traits ? wellFormed(JSON.stringify(row.traits)) : '',
     starts_session: row.startsSession ? 1 : 0,
   };

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 
 /** Longest one request to a node may take before it counts as failed. */
@@ -82,7 +83,14 @@ export class NodePool {
    * @throws the node's error (the pool moves on to the next node)
    */
   async insert(table: string, values: readonly object[], settings: Record<string, number>): Promise<void> {
-    await this.#call((client) => client.insert({ table, values: values as object[], format: 'JSONEachRow', clickhouse_settings: settings }), 1);
+    // One string, not one stream chunk per row: the client's per-row encoding and writes took
+    // a fifth of the collector's CPU under load.
+    const body = values.map((row) => JSON.stringify(row)).join('\n');
+    await this.#call(async (client) => {
+      const result = await client.exec({ query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: Readable.from([body], { objectMode: false }), clickhouse_settings: settings });
+      // The answer of an INSERT is empty; read it to the end so the socket goes back to the pool.
+      for await (const _ of result.stream);
+    }, 1);
   }
 
   /** Close every client. */
