@@ -24,7 +24,7 @@ async function walk(path: string, pageSize: number, cursor = '') {
   return { items, cursor };
 }
 
-forEachStore(() => {
+forEachStore((engine) => {
   describe('GET /v1/export/events', () => {
     it('pages through every event once, in the order stored', async () => {
       tc = await startTestCollector();
@@ -94,6 +94,14 @@ forEachStore(() => {
       const res = await tc.get(`/v1/export/events?${query}`);
       expect(res.status).toBe(400);
       expect(res.body.message).toContain(message);
+    });
+
+    it("refuses the other store's cursor with a 400", async () => {
+      tc = await startTestCollector();
+      const foreign = engine === 'clickhouse' ? encodeCursor('events', 5) : encodeCursor('events', [5, 'wk_test', 'm1']);
+      const res = await tc.get(`/v1/export/events?cursor=${foreign}`);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toContain('invalid cursor');
     });
 
     it('answers 401 without the read key', async () => {
