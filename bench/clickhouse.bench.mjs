@@ -4,7 +4,8 @@
 // checked afterwards: acknowledged = stored once. Then query latency of metrics, sessions and
 // export over 1,000,000 events generated in the server. CPU time of the collector, the
 // ClickHouse server(s) and this load generator is reported for the one-node phase, to show
-// where two shared cores go. Runs on its own: `node bench/clickhouse.bench.mjs` (after `pnpm build`).
+// where two shared cores go, beside the rate of the server alone (inserts sent straight to it).
+// Runs on its own: `node bench/clickhouse.bench.mjs` (after `pnpm build`).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,39 @@ async function ingest(label, flags, check, serverPids = []) {
     await collector.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The server's own ceiling: 5,000-row JSONEachRow inserts of events shaped like the
+ * collector's (built once, so this process costs little), two in flight, for 3 s.
+ */
+async function insertCeiling(url) {
+  const database = 'tidemark_ceiling';
+  const dir = mkdtempSync(join(tmpdir(), 'tidemark-bench-chc-'));
+  const setup = await startCollector(dir, ['--store', 'clickhouse', '--clickhouse-url', url, '--clickhouse-database', database]);
+  await setup.stop();
+  rmSync(dir, { recursive: true, force: true });
+  const raw = JSON.stringify({ type: 'track', messageId: 'x', event: 'Button Clicked', properties: { button: 'buy', price: 19.99 }, context: { library: { name: 'tidemark', version: '0.1.0' }, page: { url: 'https://shop.example/p/42?ref=bench' }, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' } });
+  let n = 0;
+  const block = () =>
+    Array.from({ length: 5000 }, () => {
+      n += 1;
+      const ord = Date.now() * 1000 + n;
+      return JSON.stringify({ source: 'wk_bench', day: '2025-01-01', key: `c${n}`, ord, ver: 9e15 - ord, sess_ord: ord, user_ord: ord, message_id: `c${n}`, type: 'track', name: 'Button Clicked', anonymous_id: 'v1', user_id: '', session_id: '1', session_key: 'v1/1', user_key: 'v1', client_ms: 1, event_ms: 1, received_ms: 1, flags: '', raw, traits: '', starts_session: 0 });
+    }).join('\n');
+  const bodies = Array.from({ length: 8 }, block);
+  const deadline = Date.now() + 3000;
+  let rows = 0;
+  const started = Date.now();
+  await Promise.all(
+    [0, 1].map(async (lane) => {
+      for (let i = lane; Date.now() < deadline; i += 2) {
+        await sql(url, `INSERT INTO ${database}.events FORMAT JSONEachRow\n${bodies[i % bodies.length]}`);
+        rows += 5000;
+      }
+    }),
+  );
+  return (rows * 1000) / (Date.now() - started);
 }
 
 /** Median of `runs` timings of a GET (after one warm-up). */
@@ -133,6 +167,7 @@ export default async function clickhouseBench() {
     row('ClickHouse, one node: CPU of the collector', r.cpu.collector * 100, '% of a core');
     row('ClickHouse, one node: CPU of clickhouse-server', r.cpu.clickhouse * 100, '% of a core');
     row('ClickHouse, one node: CPU of the load generator', r.cpu.load * 100, '% of a core');
+    row('ClickHouse, one node, no collector: 5,000-row inserts, 2 in flight', await insertCeiling(url), 'rows/s');
     const q = await queryLatencies(url);
     row('1,000,000 events: /v1/metrics, 30 days by day', q.metrics, 'ms');
     row('1,000,000 events: /v1/metrics, 30 days by week', q.metricsWeek, 'ms');
