@@ -4,7 +4,7 @@ import { bucketOf, type RangeQuery } from '../queries/range.js';
 import { pairPlays, sessionRows, type SessionsRow } from '../queries/session-buckets.js';
 import type { NodePool } from './node-pool.js';
 import { overlapping, sessionAggregates, sessionsOf } from './ch-sessions.js';
-import { int, quote, quoteList } from './sql.js';
+import { dayNumber, int, quote, quoteList } from './sql.js';
 
 const userFilter = (range: RangeQuery) => (range.userId === null ? '' : `AND user_id = ${quote(range.userId)}`);
 
@@ -19,7 +19,7 @@ const userFilter = (range: RangeQuery) => (range.userId === null ? '' : `AND use
  */
 export async function chMetrics(pool: NodePool, database: string, range: RangeQuery): Promise<MetricsRow[]> {
   const rows = await pool.rows<{ d: string; name: string; n: string }>(
-    `SELECT intDiv(event_ms, ${ONE_DAY_MS}) AS d, name, count() AS n FROM ${database}.events FINAL
+    `SELECT ${dayNumber('event_ms')} AS d, name, count() AS n FROM ${database}.events FINAL
      WHERE event_ms >= ${int(range.startMs)} AND event_ms < ${int(range.endMs)} ${userFilter(range)}
      GROUP BY d, name`,
   );
@@ -42,7 +42,7 @@ export async function chSessionStats(pool: NodePool, database: string, range: Ra
   // Keys holding one session are summed per UTC day in SQL; only the few a Nucleus `init`
   // split into several are built one by one.
   const days = await pool.rows<{ d: string; n: string; total: string }>(
-    `SELECT intDiv(first_at, ${ONE_DAY_MS}) AS d, count() AS n, sum(last_at - first_at) AS total
+    `SELECT ${dayNumber('first_at')} AS d, count() AS n, sum(last_at - first_at) AS total
      FROM (${sessionAggregates(database, ['split = 0', `first_at >= ${int(range.startMs)}`, `first_at < ${int(range.endMs)}`])})
      WHERE 1 ${user} GROUP BY d`,
   );

@@ -41,14 +41,21 @@ const VER_TOP = 9_000_000_000_000_000;
  */
 export const verOf = (ord: number): number => VER_TOP - ord;
 
+/** Days ClickHouse's `Date` holds (16 bits of days since 1970; 2100 leaves a margin). */
+const FIRST_DAY = 0;
+const LAST_DAY = Math.floor(Date.UTC(2100, 11, 31) / 86_400_000);
+
 /**
- * The UTC day of a time, as ClickHouse reads a `Date` from text.
+ * The UTC day of a time, as ClickHouse reads a `Date` from text. A client clock before 1970
+ * or after 2100 (valid for the collector, which keeps any time a JavaScript `Date` holds)
+ * maps to the first or last day: the same time always maps to the same day, so the sort key
+ * still dedupes, and no row is one the server cannot parse (which would fail its whole insert).
  *
  * @param ms - ms since the epoch
  * @returns `YYYY-MM-DD`
  */
 export function dayOf(ms: number): string {
-  const day = Math.floor(ms / 86_400_000);
+  const day = Math.min(LAST_DAY, Math.max(FIRST_DAY, Math.floor(ms / 86_400_000)));
   let text = DAYS.get(day);
   if (text === undefined) {
     // Rows of one insert share a few days: format each once (a Date per row shows in profiles).

@@ -47,3 +47,12 @@ export function int(value: number): string {
 export function after(columns: readonly [string, string, string], position: readonly [number, string, string]): string {
   return `(${columns.join(', ')}) > (${int(position[0])}, ${quote(position[1])}, ${quote(position[2])})`;
 }
+
+/**
+ * SQL of the UTC day number of a column of ms since the epoch, rounding down also before
+ * 1970 (`intDiv` rounds towards zero, which would put 1969-12-31 on day 0).
+ *
+ * @param column - a trusted column name
+ * @returns the expression
+ */
+export const dayNumber = (column: string): string => `toInt64(floor(${column} / 86400000))`;

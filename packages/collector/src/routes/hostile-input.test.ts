@@ -41,6 +41,18 @@ const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\
 
 forEachStore(() => {
   describe('timestamps out of the Date range (defect 7)', () => {
+    it('stores times before 1970 and after 2100 as they were sent (ClickHouse dates end there)', async () => {
+      tc = await startTestCollector();
+      const times = ['1901-05-06T07:08:09.000Z', '2300-01-01T00:00:00.000Z'];
+      const res = await tc.post('/v1/batch', { batch: times.map((timestamp) => trackEvent({ timestamp })) });
+      expect(res.status).toBe(200);
+      expect(res.body.rejected).toEqual([]);
+      const exported = (await tc.get('/v1/export/events')).body.items.map((i: { clientTimestamp: string }) => i.clientTimestamp);
+      expect(exported).toEqual(times);
+      const old = await tc.get('/v1/metrics?start_date=1901-05-06&end_date=1901-05-06');
+      expect(old.body.data).toEqual([{ date: '1901-05-06', 'Button Clicked': 1 }]);
+    });
+
     it('are refused on every ingest route, and export keeps answering', async () => {
       tc = await startTestCollector();
       const wsUrl = `${tc.url.replace('http', 'ws')}/app/${APP_ID}/track`;
