@@ -93,8 +93,18 @@ const USERS = `<?xml version="1.0"?>
 </yandex>
 `;
 
+/** Children still running and their temp dirs: killed and removed when this process exits, even after an uncaught error. */
+const running = new Set();
+const roots = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
 function startProcess(command, args, cwd) {
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
@@ -147,6 +157,7 @@ export async function startClickHouse({ replicas = 1 } = {}) {
   const missing = clickhouseMissing({ replicas });
   if (missing) throw new Error(missing);
   const root = mkdtempSync(join(tmpdir(), 'tidemark-clickhouse-'));
+  roots.add(root);
   const zookeeper = replicas > 1 ? await startZooKeeper(root) : null;
   const specs = [];
   for (let i = 0; i < replicas; i++) specs.push({ http: await freePort(), tcp: await freePort(), interserver: await freePort(), replica: `r${i + 1}` });
@@ -185,6 +196,7 @@ export async function startClickHouse({ replicas = 1 } = {}) {
     await Promise.all(nodes.map((node) => (node.proc ? stopProcess(node.proc, 0) : undefined)));
     if (zookeeper) await stopProcess(zookeeper.proc, 0);
     rmSync(root, { recursive: true, force: true });
+    roots.delete(root);
   };
   try {
     await Promise.all(nodes.map((node) => waitFor(() => answers(node.url), 30_000, `ClickHouse ${node.url}`)));
