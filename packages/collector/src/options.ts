@@ -43,7 +43,9 @@ export interface ClickHouseOptions {
   /**
    * Export pages only hold rows received at least this long ago, so a row whose insert was
    * still being retried (or came from a collector whose clock lags) is not passed by the cursor.
-   * @default 10000
+   * Keep it above `retryBudgetMs` plus one request's timeout (10 s); `0` waits for nothing
+   * (tests, where no insert is retried).
+   * @default 30000
    */
   exportSettleMs?: number;
   /**
@@ -177,7 +179,7 @@ function resolveClickHouse(options: ClickHouseOptions | undefined): Required<Cli
   if (insertQuorum > 1 && !replicated) fail('clickhouse.insertQuorum above 1 needs replicated: true (a quorum is counted among replicas)');
   const lingerMs = options!.lingerMs ?? 20;
   if (!Number.isInteger(lingerMs) || lingerMs < 0 || lingerMs > 10_000) fail(`clickhouse.lingerMs must be an integer from 0 to 10000, got ${String(lingerMs)}`);
-  const exportSettleMs = options!.exportSettleMs ?? 10_000;
+  const exportSettleMs = options!.exportSettleMs ?? 30_000;
   if (!Number.isInteger(exportSettleMs) || exportSettleMs < 0) fail(`clickhouse.exportSettleMs must be a non-negative integer, got ${String(exportSettleMs)}`);
   const retryBudgetMs = positiveInt(options!.retryBudgetMs, 'clickhouse.retryBudgetMs', 8_000);
   return { urls: urls.map((url) => url.replace(/\/$/, '')), database, replicated, insertQuorum, lingerMs, exportSettleMs, retryBudgetMs };

@@ -16,7 +16,7 @@ import { createTables } from './schema.js';
  * @param onWarning - told about nodes that could not be set up
  * @returns the storage
  * @throws CollectorError `storage` when no node can be reached or the tables cannot be made
- * @example const storage = await openClickHouseStorage({ urls: ['http://127.0.0.1:8123'], database: 'tidemark', replicated: false, insertQuorum: 1, lingerMs: 20, exportSettleMs: 10000, retryBudgetMs: 8000 }, console.warn);
+ * @example const storage = await openClickHouseStorage({ urls: ['http://127.0.0.1:8123'], database: 'tidemark', replicated: false, insertQuorum: 1, lingerMs: 20, exportSettleMs: 30000, retryBudgetMs: 8000 }, console.warn);
  */
 export async function openClickHouseStorage(options: Required<ClickHouseOptions>, onWarning: (message: string) => void): Promise<EventStorage> {
   const { database } = options;
