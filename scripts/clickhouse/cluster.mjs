@@ -26,16 +26,23 @@ export function clickhouseMissing({ replicas = 1 } = {}) {
   return null;
 }
 
-/** @returns {Promise<number>} a port free on 127.0.0.1 right now */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+/**
+ * A port free on 127.0.0.1 right now, drawn below Linux's ephemeral range (32768+): a port
+ * from `listen(0)` is one the kernel also hands to outgoing connections, and one of those
+ * can take it before the server binds it.
+ *
+ * @returns {Promise<number>}
+ */
+async function freePort() {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,13 +51,19 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitFor(probe, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
+    if (await probe().catch((err) => (String(err?.message).includes('exited') ? Promise.reject(err) : false))) return;
     await sleep(50);
   }
   throw new Error(`${what} did not come up within ${timeoutMs} ms`);
 }
 
 const answers = (url) => fetch(`${url}/ping`).then((res) => res.ok);
+
+/** Up unless its process ended (a port taken meanwhile): then fail at once. */
+const upOrDead = (node) => async () => {
+  if (node.proc.child.exitCode !== null || node.proc.child.signalCode !== null) throw new Error(`ClickHouse ${node.url} exited while starting`);
+  return answers(node.url);
+};
 
 function nodeConfig({ dir, http, tcp, interserver, replica, zookeeperPort, replicas }) {
   const zookeeper = zookeeperPort
@@ -156,6 +169,17 @@ async function startZooKeeper(dir) {
 export async function startClickHouse({ replicas = 1 } = {}) {
   const missing = clickhouseMissing({ replicas });
   if (missing) throw new Error(missing);
+  // A port can still be taken between the check and the bind: start again on other ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(replicas);
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+async function startOnce(replicas) {
   const root = mkdtempSync(join(tmpdir(), 'tidemark-clickhouse-'));
   roots.add(root);
   const zookeeper = replicas > 1 ? await startZooKeeper(root) : null;
@@ -199,7 +223,7 @@ export async function startClickHouse({ replicas = 1 } = {}) {
     roots.delete(root);
   };
   try {
-    await Promise.all(nodes.map((node) => waitFor(() => answers(node.url), 30_000, `ClickHouse ${node.url}`)));
+    await Promise.all(nodes.map((node) => waitFor(upOrDead(node), 30_000, `ClickHouse ${node.url}`)));
   } catch (err) {
     const logs = nodes.map((node) => node.proc.stderr()).join('\n');
     await stop();

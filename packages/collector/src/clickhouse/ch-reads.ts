@@ -2,6 +2,7 @@ import { ONE_DAY_MS } from '../dates.js';
 import { metricsRows, type MetricsRow } from '../queries/metrics.js';
 import { bucketOf, type RangeQuery } from '../queries/range.js';
 import { pairPlays, sessionRows, type SessionsRow } from '../queries/session-buckets.js';
+import { dayOf } from './ch-rows.js';
 import type { NodePool } from './node-pool.js';
 import { overlapping, sessionAggregates, sessionsOf } from './ch-sessions.js';
 import { dayNumber, int, quote, quoteList } from './sql.js';
@@ -68,9 +69,12 @@ export async function chSessionStats(pool: NodePool, database: string, range: Ra
   return sessionRows(range.groupBy, buckets, [...timed, ...paired]);
 }
 
+/** Days back (by client timestamp) that delivery receipts look. */
+const RECEIPT_DAYS = 31;
+
 /**
- * Delivery receipts from ClickHouse: which keys are stored under this source. Best-effort
- * across replicas: a replica that has not fetched a part yet does not name its keys (the
+ * Delivery receipts from ClickHouse: which keys are stored under this source, among events
+ * of the last 31 days (client time). Best-effort across replicas: a replica that has not fetched a part yet does not name its keys (the
  * client then sends them again, and the table keeps one copy).
  *
  * @param pool - the nodes
@@ -82,7 +86,13 @@ export async function chSessionStats(pool: NodePool, database: string, range: Ra
 export async function chStoredIds(pool: NodePool, database: string, source: string, ids: string[]): Promise<string[]> {
   if (!ids.length) return [];
   const unique = [...new Set(ids)];
-  const rows = await pool.rows<{ key: string }>(`SELECT DISTINCT key FROM ${database}.events WHERE source = ${quote(source)} AND key IN ${quoteList(unique)}`);
+  // The question names no times: look in the recent days only (by client day), where the
+  // events a client is unsure about are; an older one answers "not stored", is sent again,
+  // and is counted once by the queries.
+  const since = dayOf(Date.now() - RECEIPT_DAYS * ONE_DAY_MS);
+  const rows = await pool.rows<{ key: string }>(
+    `SELECT DISTINCT key FROM ${database}.event_keys WHERE source = ${quote(source)} AND day >= ${quote(since)} AND key IN ${quoteList(unique)}`,
+  );
   const found = new Set(rows.map((r) => r.key));
   return unique.filter((id) => found.has(id));
 }

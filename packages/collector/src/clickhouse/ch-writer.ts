@@ -9,6 +9,8 @@ export interface ChWriterOptions {
   database: string;
   /** Replicas that must hold an insert before it counts (`insert_quorum`). */
   insertQuorum: number;
+  /** Told when the keys of stored events could not be recorded (later copies are then inserted again; queries still count them once). */
+  onWarning?: (message: string) => void;
   /**
    * How long one block may be retried before the requests in it fail (and are answered
    * 503, so their clients send them again).
@@ -36,7 +38,7 @@ async function freshFlags(pool: NodePool, database: string, rows: EventRow[], ch
   const stored = new Set<string>();
   for (const [source, { days, keys }] of bySource) {
     const found = await pool.rows<{ key: string; day: string }>(
-      `SELECT DISTINCT key, toString(day) AS day FROM ${database}.events
+      `SELECT DISTINCT key, toString(day) AS day FROM ${database}.event_keys
        WHERE source = ${quote(source)} AND day IN ${quoteList([...days])} AND key IN ${quoteList([...keys])}`,
     );
     for (const f of found) stored.add(`${source}\n${f.day}\n${f.key}`);
@@ -100,7 +102,14 @@ export function clickHouseWriter(pool: NodePool, options: ChWriterOptions): Writ
         if (!firstOfUser.has(row.user_key)) firstOfUser.set(row.user_key, ord);
         return { ...row, ord, ver: verOf(ord), sess_ord: firstOfSession.get(row.session_key)!, user_ord: firstOfUser.get(row.user_key)! };
       });
-      if (block.length) await insertBlock(deadline, 'events', block);
+      if (block.length) {
+        await insertBlock(deadline, 'events', block);
+        // After the events, never before: a key must not say "stored" for an event that is not.
+        // The events are stored and are acknowledged even if this fails.
+        await insertBlock(deadline, 'event_keys', block.map((r) => ({ source: r.source, day: r.day, key: r.key }))).catch((err: unknown) =>
+          options.onWarning?.(`the keys of ${block.length} stored events were not recorded (${err instanceof Error ? err.message : String(err)}); copies sent again will be inserted again and counted once by queries`),
+        );
+      }
       if (touches.length) await insertBlock(deadline, 'heartbeats', touches.map((touch) => toChTouch(touch, clock.next())));
       return fresh;
     },
