@@ -153,8 +153,9 @@ async function startZooKeeper(dir) {
         socket.on('error', () => resolve(false));
       });
     });
-  await waitFor(ruok, 20_000, 'ZooKeeper').catch((err) => {
-    void stopProcess(proc);
+  // A JVM under load can take a while; and it may ignore SIGTERM while starting, so SIGKILL.
+  await waitFor(ruok, 40_000, 'ZooKeeper').catch(async (err) => {
+    await stopProcess(proc, 0);
     throw new Error(`${err.message}: ${proc.stderr()}`);
   });
   return { port, proc };
@@ -182,7 +183,11 @@ export async function startClickHouse({ replicas = 1 } = {}) {
 async function startOnce(replicas) {
   const root = mkdtempSync(join(tmpdir(), 'tidemark-clickhouse-'));
   roots.add(root);
-  const zookeeper = replicas > 1 ? await startZooKeeper(root) : null;
+  const zookeeper = replicas > 1 ? await startZooKeeper(root).catch((err) => {
+    rmSync(root, { recursive: true, force: true });
+    roots.delete(root);
+    throw err;
+  }) : null;
   const specs = [];
   for (let i = 0; i < replicas; i++) specs.push({ http: await freePort(), tcp: await freePort(), interserver: await freePort(), replica: `r${i + 1}` });
   const nodes = specs.map((spec) => {
