@@ -153,8 +153,8 @@ async function startZooKeeper(dir) {
         socket.on('error', () => resolve(false));
       });
     });
-  // A JVM under load can take a while; and it may ignore SIGTERM while starting, so SIGKILL.
-  await waitFor(ruok, 40_000, 'ZooKeeper').catch(async (err) => {
+  // A JVM may ignore SIGTERM while it starts, so SIGKILL.
+  await waitFor(ruok, 20_000, 'ZooKeeper').catch(async (err) => {
     await stopProcess(proc, 0);
     throw new Error(`${err.message}: ${proc.stderr()}`);
   });
@@ -176,6 +176,7 @@ export async function startClickHouse({ replicas = 1 } = {}) {
       return await startOnce(replicas);
     } catch (err) {
       if (attempt === 3) throw err;
+      console.warn(`scripts/clickhouse: starting again (${String(err?.message ?? err).split('\n')[0]})`);
     }
   }
 }

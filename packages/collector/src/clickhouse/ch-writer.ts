@@ -9,8 +9,6 @@ export interface ChWriterOptions {
   database: string;
   /** Replicas that must hold an insert before it counts (`insert_quorum`). */
   insertQuorum: number;
-  /** Told when the keys of stored events could not be recorded (later copies are then inserted again; queries still count them once). */
-  onWarning?: (message: string) => void;
   /**
    * How long one block may be retried before the requests in it fail (and are answered
    * 503, so their clients send them again).
@@ -102,14 +100,8 @@ export function clickHouseWriter(pool: NodePool, options: ChWriterOptions): Writ
         if (!firstOfUser.has(row.user_key)) firstOfUser.set(row.user_key, ord);
         return { ...row, ord, ver: verOf(ord), sess_ord: firstOfSession.get(row.session_key)!, user_ord: firstOfUser.get(row.user_key)! };
       });
-      if (block.length) {
-        await insertBlock(deadline, 'events', block);
-        // After the events, never before: a key must not say "stored" for an event that is not.
-        // The events are stored and are acknowledged even if this fails.
-        await insertBlock(deadline, 'event_keys', block.map((r) => ({ source: r.source, day: r.day, key: r.key }))).catch((err: unknown) =>
-          options.onWarning?.(`the keys of ${block.length} stored events were not recorded (${err instanceof Error ? err.message : String(err)}); copies sent again will be inserted again and counted once by queries`),
-        );
-      }
+      // The keys of the lookup reach `event_keys` through a materialized view of this insert.
+      if (block.length) await insertBlock(deadline, 'events', block);
       if (touches.length) await insertBlock(deadline, 'heartbeats', touches.map((touch) => toChTouch(touch, clock.next())));
       return fresh;
     },

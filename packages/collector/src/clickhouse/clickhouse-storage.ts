@@ -38,7 +38,7 @@ export async function openClickHouseStorage(options: Required<ClickHouseOptions>
   const settledOrd = () => (options.exportSettleMs === 0 ? null : (Date.now() - options.exportSettleMs) * 1000);
   return {
     kind: 'clickhouse',
-    writer: clickHouseWriter(pool, { database, insertQuorum: options.insertQuorum, retryBudgetMs: options.retryBudgetMs, onWarning }),
+    writer: clickHouseWriter(pool, { database, insertQuorum: options.insertQuorum, retryBudgetMs: options.retryBudgetMs }),
     eventsAtOpen,
     metrics: (range) => chMetrics(pool, database, range),
     sessions: (range) => chSessionStats(pool, database, range),

@@ -78,7 +78,7 @@ async function keyCounts(database: string, url: string): Promise<Map<string, num
 describe.runIf(!missing)('three replicas, insert_quorum=2', () => {
   beforeAll(async () => {
     cluster = await startClickHouse({ replicas: 3 });
-  }, 60_000);
+  }, 150_000);
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
     await cluster?.stop();

@@ -28,7 +28,8 @@ ORDER BY (source, day, key)`;
  * The keys of stored events, for the lookup of a batch's keys before its insert (and for
  * receipts). Three narrow columns and small granules: a lookup of 5,000 random keys reads
  * about one granule per key, so 256 rows a granule keep it to ~1.3 million short rows however
- * big a day gets (with the events table's 8,192 it would be 41 million wide ones).
+ * big a day gets (with the events table's 8,192 it would be 41 million wide ones). A
+ * materialized view fills it from every insert into `events`.
  */
 function keysTable(database: string, engine: string): string {
   return `CREATE TABLE IF NOT EXISTS ${database}.event_keys (source String, day Date, key String) ENGINE = ${engine}
@@ -61,5 +62,8 @@ export async function createTables(client: ClickHouseClient, database: string, r
   await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
   await client.command({ query: eventsTable(database, engine('ReplacingMergeTree', 'events', ['ver'])) });
   await client.command({ query: keysTable(database, engine('ReplacingMergeTree', 'event_keys', [])) });
+  // The server writes the keys as part of each events insert: no second round trip, and
+  // never a key without its event.
+  await client.command({ query: `CREATE MATERIALIZED VIEW IF NOT EXISTS ${database}.event_keys_of_events TO ${database}.event_keys AS SELECT source, day, key FROM ${database}.events` });
   await client.command({ query: heartbeatsTable(database, engine('MergeTree', 'heartbeats', [])) });
 }
