@@ -117,7 +117,16 @@ process.once('exit', () => {
 function startProcess(command, args, cwd) {
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   running.add(child);
-  child.once('exit', () => running.delete(child));
+  // A watchdog that SIGKILLs the server once this process is gone, however it went (a test
+  // worker killed on a timeout runs no exit handler): its stdin is a pipe from us, and the
+  // pipe ends when we do.
+  const watchdog = spawn('sh', ['-c', `read _; kill -9 ${child.pid} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'] });
+  watchdog.unref();
+  watchdog.stdin.unref?.();
+  child.once('exit', () => {
+    running.delete(child);
+    watchdog.stdin.end();
+  });
   let stderr = '';
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
