@@ -19,6 +19,19 @@ export interface ChWriterOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** ClickHouse's codes for "another quorum insert of the table is running" (286, 289). */
+const QUORUM_BUSY = new Set(['286', '289']);
+
+/**
+ * Whether an insert failed only because another quorum insert was running. The client sets
+ * `code` for current servers' messages; 18.16's ("Code: 286, e.displayText() = …") it leaves
+ * as text.
+ */
+function isQuorumBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code ?? /^Code: (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
+  return QUORUM_BUSY.has(String(code));
+}
+
 /**
  * Which of these rows are new: not stored yet (a lookup of the batch's keys, by the sort
  * key's source and day) and the first of their key in the batch. Across collectors this is
@@ -73,10 +86,11 @@ export function clickHouseWriter(pool: NodePool, options: ChWriterOptions): Writ
       try {
         return await work();
       } catch (err) {
-        // Quorum inserts of one table go one at a time ("another quorum insert has been
-        // already started"), and a dead node refuses at once: wait a little, with jitter so
-        // collectors do not collide again, and try the next node.
-        const wait = Math.min(1_000, 25 * 2 ** attempt) * (0.5 + Math.random());
+        // Quorum inserts of one table go one at a time on older servers: the other collector's
+        // insert ends within tens of ms, so try again soon (with jitter, so two collectors do
+        // not collide again) rather than backing off. Anything else (a dead node refuses at
+        // once) backs off exponentially, on the next node.
+        const wait = isQuorumBusy(err) ? 5 + Math.random() * 30 : Math.min(1_000, 25 * 2 ** attempt) * (0.5 + Math.random());
         if (Date.now() + wait > deadline) throw err;
         await sleep(wait);
       }
