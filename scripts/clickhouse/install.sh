@@ -10,7 +10,11 @@ if [ "$(id -u)" != "0" ]; then
   echo "scripts/clickhouse/install.sh: ClickHouse is missing and this is not root; run: sudo $0" >&2
   exit 1
 fi
-printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-chmod +x /usr/sbin/policy-rc.d
+# Keep apt from starting the services it installs; put back whatever policy was there.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update
 DEBIAN_FRONTEND=noninteractive apt-get install -y clickhouse-server clickhouse-client zookeeper
