@@ -36,7 +36,8 @@ function eventsJson(visitor, sessionId) {
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 
-function startCollector(dir, extra = []) {
+/** Start the built CLI (`extra` flags may pick another store); resolves with its URL and stop(). Also used by clickhouse.bench.mjs. */
+export function startCollector(dir, extra = []) {
   const proc = spawn(process.execPath, [CLI, '--port', '0', '--db', join(dir, 'bench.db'), '--write-key', WRITE_KEY, '--read-key', READ_KEY, '-q', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
@@ -47,15 +48,15 @@ function startCollector(dir, extra = []) {
       const match = /listening on (http:\/\/\S+)/.exec(out);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: match[1], stop: () => new Promise((r) => (proc.once('exit', r), proc.kill('SIGTERM'))) });
+        resolve({ url: match[1], pid: proc.pid, stop: () => new Promise((r) => (proc.once('exit', r), proc.kill('SIGTERM'))) });
       }
     });
     proc.once('exit', () => reject(new Error(`collector exited: ${out}`)));
   });
 }
 
-/** Run `worker` in IN_FLIGHT loops until the deadline; returns acked events and latencies after warm-up. */
-async function drive(worker) {
+/** Run `worker` in `inFlight` loops until the deadline; returns acked events and latencies after warm-up. */
+export async function drive(worker, inFlight = IN_FLIGHT) {
   const started = Date.now();
   const measureFrom = started + WARMUP_MS;
   const deadline = measureFrom + RUN_MS;
@@ -63,7 +64,7 @@ async function drive(worker) {
   let allEvents = 0;
   const latencies = [];
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async (_, lane) => {
+    Array.from({ length: inFlight }, async (_, lane) => {
       const send = await worker(lane);
       while (Date.now() < deadline) {
         const t0 = performance.now();
@@ -112,7 +113,8 @@ async function rawConnection(url) {
     });
 }
 
-function httpWorker(url) {
+/** A lane's sender of `/v1/batch` requests of 100 unique events over one raw keep-alive connection. */
+export function httpWorker(url) {
   const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
   return async (lane) => {
     const send = await rawConnection(url);
@@ -149,7 +151,8 @@ function wsWorker(url) {
   };
 }
 
-async function storedEvents(url) {
+/** `totalEvents` of the collector's `/v1/stats`. */
+export async function storedEvents(url) {
   const res = await fetch(`${url}/v1/stats`, { headers: { authorization: `Bearer ${READ_KEY}` } });
   return (await res.json()).totalEvents;
 }

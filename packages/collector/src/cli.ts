@@ -30,8 +30,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   }
   const base = consoleLogger();
   const logger: Logger = config.quiet ? { ...base, info() {} } : base;
-  const { dbPath } = config.options;
-  if (dbPath !== ':memory:' && !existsSync(dirname(resolve(dbPath)))) {
+  const { dbPath = '', store } = config.options;
+  if (store !== 'clickhouse' && dbPath !== ':memory:' && !existsSync(dirname(resolve(dbPath)))) {
     console.error(`tidemark-collector: the directory of --db ${JSON.stringify(dbPath)} does not exist; create it or pick another path`);
     return 1;
   }
@@ -42,7 +42,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     console.error(`tidemark-collector: ${err instanceof Error ? err.message : String(err)}`);
     return err instanceof CollectorError && err.code === 'invalid_option' ? 2 : 1;
   }
-  console.log(`tidemark-collector listening on ${collector.url} (database ${dbPath})`);
+  const where = store === 'clickhouse' ? `ClickHouse ${config.options.clickhouse?.urls.join(', ')}` : `database ${dbPath}`;
+  console.log(`tidemark-collector listening on ${collector.url} (${where})`);
   console.log(`dashboard: ${collector.url}/ (open it with a read key)`);
   const running = collector;
   return new Promise<number>((done) => {

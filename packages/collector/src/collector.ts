@@ -14,7 +14,7 @@ import type { RouteDeps } from './routes/deps.js';
 import { statsOf } from './routes/query-routes.js';
 import { createRouter } from './routes/router.js';
 import { serveDashboard } from './dashboard/page.js';
-import { openStorage } from './store/writer.js';
+import { openEventStorage } from './store/open-storage.js';
 import { LiveFeed } from './ws/live-feed.js';
 import { handleUpgrade } from './ws/upgrade.js';
 
@@ -38,7 +38,7 @@ const CLOSE_GRACE_MS = 5_000;
 
 /**
  * Start the reference collector: HTTP batch and single-event ingest, Nucleus-style HTTP and
- * WebSocket ingest with `reportedIds` acks, dedupe by `messageId`, SQLite storage, query and
+ * WebSocket ingest with `reportedIds` acks, dedupe by `messageId`, SQLite or ClickHouse storage, query and
  * export routes, and the live dashboard at `/`.
  *
  * @param options - keys, database path, port… (see {@link CollectorOptions})
@@ -52,13 +52,18 @@ const CLOSE_GRACE_MS = 5_000;
 export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
   const opts = resolveOptions(options);
   const { logger } = opts;
-  const { store, writer } = await openStorage(opts.dbPath, opts.synchronous, (message) =>
-    logger.warn('background checkpoints fail; the WAL grows until the collector stops', { error: message }),
-  );
+  const store = await openEventStorage(opts, (message) => logger.warn('storage trouble in the background', { error: message }));
+  const { writer } = store;
+  const clickhouse = opts.clickhouse;
   const stats = createStats();
   const live = new LiveFeed();
   const committer = new GroupCommitter(writer, {
     maxRows: opts.maxGroupEvents,
+    // ClickHouse wants few large inserts: wait a moment for more requests, and keep a second
+    // group's lookup going while the first inserts. Quorum inserts of a table go one at a time
+    // on the server ("another quorum insert has been already started"), so one there.
+    lingerMs: clickhouse ? clickhouse.lingerMs : 0,
+    maxInFlight: clickhouse ? (clickhouse.insertQuorum > 1 ? 1 : 2) : 2,
     onCommit(fresh, outcome) {
       stats.stored += outcome.stored;
       stats.duplicates += outcome.duplicates;
@@ -78,7 +83,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   const deps: RouteDeps = {
     options: opts,
     store,
-    ingestor: new Ingestor(committer, stats),
+    ingestor: new Ingestor(committer, stats, opts.maxPendingEvents),
     writeKeys: new KeyRing(opts.writeKeys),
     readKeys: new KeyRing(opts.readKeys),
     appIds: new KeyRing(opts.appIds),

@@ -48,11 +48,32 @@ describe('parseCliArgs', () => {
     expect(config).toEqual({
       help: false,
       quiet: true,
-      options: { port: 0, host: '127.0.0.1', dbPath: '/data/t.db', writeKeys: ['a', 'b'], readKeys: ['r'], appIds: ['app1', 'app2'], rateLimit: false, synchronous: 'normal' },
+      options: { port: 0, host: '127.0.0.1', store: 'sqlite', dbPath: '/data/t.db', writeKeys: ['a', 'b'], readKeys: ['r'], appIds: ['app1', 'app2'], rateLimit: false, synchronous: 'normal' },
     });
   });
 
+  it('reads the ClickHouse flags and their environment variables', () => {
+    const config = parseCliArgs(['--store', 'clickhouse', '--clickhouse-url', 'http://a:8123', '--clickhouse-url', 'http://b:8123', '--clickhouse-replicated', '--write-key', 'w', '--read-key', 'r'], {
+      TIDEMARK_CLICKHOUSE_QUORUM: '2',
+      TIDEMARK_CLICKHOUSE_DATABASE: 'events_db',
+    });
+    expect(config.options.clickhouse).toEqual({ urls: ['http://a:8123', 'http://b:8123'], database: 'events_db', replicated: true, insertQuorum: 2 });
+    const fromEnv = parseCliArgs(['--write-key', 'w', '--read-key', 'r'], { TIDEMARK_STORE: 'clickhouse', TIDEMARK_CLICKHOUSE_URLS: 'http://c:8123' });
+    expect(resolveOptions(fromEnv.options)).toMatchObject({ store: 'clickhouse', maxGroupEvents: 5000, clickhouse: { urls: ['http://c:8123'], database: 'tidemark', insertQuorum: 1, lingerMs: 20 } });
+  });
+
   it.each([
+    [{ store: 'clickhouse' }, 'clickhouse.urls is required'],
+    [{ store: 'clickhouse', clickhouse: { urls: ['ch1:8123'] } }, 'each must be an http(s) URL'],
+    [{ store: 'clickhouse', clickhouse: { urls: ['http://a:1'], database: 'x; DROP' } }, 'clickhouse.database must be a plain identifier'],
+    [{ store: 'clickhouse', clickhouse: { urls: ['http://a:1'], insertQuorum: 2 } }, 'needs replicated: true'],
+    [{ store: 'mysql' }, "store must be 'sqlite' or 'clickhouse'"],
+  ])('refuses the storage options %j', (over, message) => {
+    expect(() => resolveOptions({ ...base, ...(over as object) })).toThrow(message);
+  });
+
+  it.each([
+    [['--store', 'mongo'], '--store must be sqlite or clickhouse'],
     [['--nope'], "Unknown option '--nope'"],
     [['--port'], "Option '-p, --port <value>' argument missing"],
     [['--port=-1'], '--port must be a whole number'],

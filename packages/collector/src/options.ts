@@ -9,6 +9,53 @@ export interface RateLimitOptions {
   burst: number;
 }
 
+/** Where the events of a `store: 'clickhouse'` collector go. */
+export interface ClickHouseOptions {
+  /**
+   * HTTP URLs of the ClickHouse nodes (the replicas of one shard), e.g.
+   * `['http://ch1:8123', 'http://ch2:8123']`. Writes and queries go to the first that answers;
+   * when it fails, the same block goes to the next.
+   */
+  urls: string[];
+  /**
+   * Database of the `events` and `heartbeats` tables; created with them when missing.
+   * @default 'tidemark'
+   */
+  database?: string;
+  /**
+   * Use `ReplicatedReplacingMergeTree` (the servers need ZooKeeper and a `{replica}` macro);
+   * otherwise plain `ReplacingMergeTree` on one node.
+   * @default false
+   */
+  replicated?: boolean;
+  /**
+   * Replicas that must hold an insert before it is acknowledged (`insert_quorum`); 2 of 3
+   * loses nothing when one replica dies. Needs `replicated`.
+   * @default 1
+   */
+  insertQuorum?: number;
+  /**
+   * How long a group waits for more requests before it is inserted (the collector sends
+   * inserts of up to `maxGroupEvents` rows).
+   * @default 20
+   */
+  lingerMs?: number;
+  /**
+   * Export pages only hold rows received at least this long ago, so a row whose insert was
+   * still being retried (or came from a collector whose clock lags) is not passed by the cursor.
+   * Keep it above `retryBudgetMs` plus one request's timeout (10 s); `0` waits for nothing
+   * (tests, where no insert is retried).
+   * @default 30000
+   */
+  exportSettleMs?: number;
+  /**
+   * How long a failed insert is retried (the identical block, on the next node) before its
+   * requests are answered 503, unacknowledged, for their clients to send again.
+   * @default 8000
+   */
+  retryBudgetMs?: number;
+}
+
 /** Options of {@link startCollector}. */
 export interface CollectorOptions {
   /**
@@ -21,8 +68,16 @@ export interface CollectorOptions {
    * @default '127.0.0.1'
    */
   host?: string;
-  /** Path of the SQLite file; created with its tables when missing. `':memory:'` for tests. */
-  dbPath: string;
+  /**
+   * Storage engine: `'sqlite'` (one embedded file, the default) or `'clickhouse'` (a node or
+   * a replicated cluster, see `clickhouse`).
+   * @default 'sqlite'
+   */
+  store?: 'sqlite' | 'clickhouse';
+  /** Path of the SQLite file; created with its tables when missing. `':memory:'` for tests. Required with `store: 'sqlite'`. */
+  dbPath?: string;
+  /** The ClickHouse nodes; required with `store: 'clickhouse'`. */
+  clickhouse?: ClickHouseOptions;
   /** Write keys accepted by the ingest routes (Basic auth, `writeKey` in a beacon body, or as a WebSocket app ID). */
   writeKeys: string[];
   /** Secret keys of the query routes and the dashboard (`Authorization: Bearer <readKey>`). */
@@ -42,9 +97,15 @@ export interface CollectorOptions {
   synchronous?: 'normal' | 'full';
   /**
    * Most events written in one group commit; whole requests are never split.
-   * @default 2000
+   * @default 2000 (SQLite), 5000 (ClickHouse)
    */
   maxGroupEvents?: number;
+  /**
+   * Most events waiting for their commit; past it requests are answered 503 with
+   * `Retry-After` (the clients retry), so a slow or unreachable store costs bounded memory.
+   * @default 100000
+   */
+  maxPendingEvents?: number;
   /**
    * Most WebSocket connections from one address.
    * @default 64
@@ -68,13 +129,16 @@ export interface CollectorOptions {
 export interface ResolvedOptions {
   port: number;
   host: string;
+  store: 'sqlite' | 'clickhouse';
   dbPath: string;
+  clickhouse: Required<ClickHouseOptions> | null;
   writeKeys: string[];
   readKeys: string[];
   appIds: string[];
   rateLimit: RateLimitOptions | false;
   synchronous: 'normal' | 'full';
   maxGroupEvents: number;
+  maxPendingEvents: number;
   maxConnectionsPerAddress: number;
   pingIntervalMs: number;
   requestTimeoutMs: number;
@@ -102,6 +166,25 @@ function positiveInt(value: unknown, name: string, fallback: number): number {
   return value as number;
 }
 
+function resolveClickHouse(options: ClickHouseOptions | undefined): Required<ClickHouseOptions> {
+  if (!options || !Array.isArray(options.urls) || options.urls.length === 0) fail("clickhouse.urls is required with store: 'clickhouse' (pass { clickhouse: { urls: ['http://127.0.0.1:8123'] } })");
+  const urls = options!.urls;
+  for (const url of urls) {
+    if (typeof url !== 'string' || !/^https?:\/\/[^/\s]+\/?$/.test(url)) fail(`clickhouse.urls holds ${JSON.stringify(url)}: each must be an http(s) URL of a node, e.g. http://127.0.0.1:8123`);
+  }
+  const database = options!.database ?? 'tidemark';
+  if (typeof database !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(database)) fail(`clickhouse.database must be a plain identifier (letters, digits, _), got ${JSON.stringify(database)}`);
+  const replicated = options!.replicated ?? false;
+  const insertQuorum = positiveInt(options!.insertQuorum, 'clickhouse.insertQuorum', 1);
+  if (insertQuorum > 1 && !replicated) fail('clickhouse.insertQuorum above 1 needs replicated: true (a quorum is counted among replicas)');
+  const lingerMs = options!.lingerMs ?? 20;
+  if (!Number.isInteger(lingerMs) || lingerMs < 0 || lingerMs > 10_000) fail(`clickhouse.lingerMs must be an integer from 0 to 10000, got ${String(lingerMs)}`);
+  const exportSettleMs = options!.exportSettleMs ?? 30_000;
+  if (!Number.isInteger(exportSettleMs) || exportSettleMs < 0) fail(`clickhouse.exportSettleMs must be a non-negative integer, got ${String(exportSettleMs)}`);
+  const retryBudgetMs = positiveInt(options!.retryBudgetMs, 'clickhouse.retryBudgetMs', 8_000);
+  return { urls: urls.map((url) => url.replace(/\/$/, '')), database, replicated, insertQuorum, lingerMs, exportSettleMs, retryBudgetMs };
+}
+
 /**
  * Check the options of {@link startCollector} and fill in the defaults.
  *
@@ -115,7 +198,10 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`port must be an integer from 0 to 65535, got ${String(options.port)}`);
   const host = options.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') fail('host must be a non-empty string (e.g. 127.0.0.1)');
-  if (typeof options.dbPath !== 'string' || options.dbPath === '') fail("dbPath is required (pass { dbPath: './tidemark.db' })");
+  const store = options.store ?? 'sqlite';
+  if (store !== 'sqlite' && store !== 'clickhouse') fail(`store must be 'sqlite' or 'clickhouse', got ${String(store)}`);
+  if (store === 'sqlite' && (typeof options.dbPath !== 'string' || options.dbPath === '')) fail("dbPath is required (pass { dbPath: './tidemark.db' })");
+  const clickhouse = store === 'clickhouse' ? resolveClickHouse(options.clickhouse) : null;
   const writeKeys = keyList(options.writeKeys, 'writeKeys', "'wk_…'");
   const readKeys = keyList(options.readKeys, 'readKeys', "'rk_…'");
   const appIds = keyList(options.appIds, 'appIds', "'my-app'");
@@ -133,13 +219,16 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
   return {
     port,
     host,
-    dbPath: options.dbPath,
+    store,
+    dbPath: options.dbPath ?? '',
+    clickhouse,
     writeKeys,
     readKeys,
     appIds,
     rateLimit,
     synchronous,
-    maxGroupEvents: positiveInt(options.maxGroupEvents, 'maxGroupEvents', 2000),
+    maxGroupEvents: positiveInt(options.maxGroupEvents, 'maxGroupEvents', store === 'clickhouse' ? 5000 : 2000),
+    maxPendingEvents: positiveInt(options.maxPendingEvents, 'maxPendingEvents', 100_000),
     maxConnectionsPerAddress: positiveInt(options.maxConnectionsPerAddress, 'maxConnectionsPerAddress', 64),
     pingIntervalMs: positiveInt(options.pingIntervalMs, 'pingIntervalMs', 30_000),
     requestTimeoutMs: positiveInt(options.requestTimeoutMs, 'requestTimeoutMs', 30_000),

@@ -1,8 +1,10 @@
 // Shared by the collector's tests (never built into dist): a real collector on 127.0.0.1
-// port 0 with a real SQLite file in a fresh temp directory, and event factories.
+// port 0 with a real SQLite file in a fresh temp directory, or a fresh database on the test
+// ClickHouse node (see testing/clickhouse-setup.ts), and event factories.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
 import WebSocket from 'ws';
 import { startCollector, type RunningCollector } from './collector.js';
 import type { CollectorOptions } from './options.js';
@@ -13,6 +15,53 @@ export const APP_ID = 'app_test';
 
 /** `Authorization` value of Basic auth with a write key. */
 export const basic = (key: string = WRITE_KEY) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+
+/** A store the route suite runs against. */
+export type TestStore = 'sqlite' | 'clickhouse';
+
+/** URL of the test ClickHouse node, or null where none runs (the setup said why). */
+export const CLICKHOUSE_URL = inject('clickhouseUrl');
+
+/** The stores this run tests: SQLite always, ClickHouse where its server runs (always in CI). */
+export const STORES: TestStore[] = CLICKHOUSE_URL ? ['sqlite', 'clickhouse'] : ['sqlite'];
+
+let currentStore: TestStore = 'sqlite';
+
+/**
+ * Run a suite once per store: `startTestCollector()` inside it starts a collector on that
+ * store. One suite, two stores: the answers must be the same.
+ *
+ * @param suite - declares the tests (`describe`/`it`)
+ */
+export function forEachStore(suite: (store: TestStore) => void): void {
+  describe.each(STORES)('%s store', (store) => {
+    // beforeAll too: a suite may start one collector for all its tests in its own beforeAll.
+    beforeAll(() => {
+      currentStore = store;
+    });
+    beforeEach(() => {
+      currentStore = store;
+    });
+    afterAll(() => {
+      currentStore = 'sqlite';
+    });
+    suite(store);
+  });
+}
+
+/**
+ * Run SQL on the test ClickHouse node (set-up and checks of tests, not the collector's path).
+ *
+ * @param sql - the statement
+ * @param url - the node
+ * @returns the answer's text
+ */
+export async function clickhouseSql(sql: string, url = CLICKHOUSE_URL ?? ''): Promise<string> {
+  const res = await fetch(`${url}/`, { method: 'POST', body: sql });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`ClickHouse: ${text}`);
+  return text;
+}
 
 let counter = 0;
 /** A unique message ID per call. */
@@ -53,18 +102,26 @@ export interface TestCollector {
 }
 
 /**
- * Start a collector on a fresh SQLite file in a temp directory.
+ * Start a collector on a fresh SQLite file in a temp directory, or (inside
+ * {@link forEachStore} on ClickHouse) on a fresh database of the test node.
  *
  * @param options - overrides of the defaults (keys, rate limit…)
  * @param dir - reuse a directory (to reopen the same file)
- * @returns the collector and helpers; `close()` stops it and removes the directory
+ * @param store - the store; by default the one of the enclosing {@link forEachStore}
+ * @returns the collector and helpers; `close()` stops it and removes the directory or database
  */
-export async function startTestCollector(options: Partial<CollectorOptions> = {}, dir?: string): Promise<TestCollector> {
+export async function startTestCollector(options: Partial<CollectorOptions> = {}, dir?: string, store: TestStore = currentStore): Promise<TestCollector> {
   const home = dir ?? mkdtempSync(join(tmpdir(), 'tidemark-collector-'));
   const dbPath = join(home, 'events.db');
+  const database = `tidemark_test_${process.pid}_${(counter++).toString(36)}`;
+  const clickhouse: Partial<CollectorOptions> =
+    store === 'clickhouse'
+      ? { store: 'clickhouse', clickhouse: { urls: [CLICKHOUSE_URL ?? ''], database, lingerMs: 0, exportSettleMs: 0 } }
+      : {};
   const collector = await startCollector({
     port: 0,
     dbPath,
+    ...clickhouse,
     writeKeys: [WRITE_KEY],
     readKeys: [READ_KEY],
     appIds: [APP_ID],
@@ -102,6 +159,7 @@ export async function startTestCollector(options: Partial<CollectorOptions> = {}
     },
     async close() {
       await collector.close();
+      if (store === 'clickhouse') await clickhouseSql(`DROP DATABASE IF EXISTS ${database}`);
       if (!dir) rmSync(home, { recursive: true, force: true });
     },
   };

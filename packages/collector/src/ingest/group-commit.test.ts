@@ -14,11 +14,11 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function setup(maxRows: number, wrap: (writer: Writer) => Writer = (w) => w) {
+function setup(maxRows: number, wrap: (writer: Writer) => Writer = (w) => w, more: { lingerMs?: number; maxInFlight?: number } = {}) {
   dir = mkdtempSync(join(tmpdir(), 'tidemark-commit-'));
   store = EventStore.open(join(dir, 'events.db'), 'normal');
   const commits: number[] = [];
-  const committer = new GroupCommitter(wrap(localWriter(store)), { maxRows, onCommit: (fresh) => commits.push(fresh.length) });
+  const committer = new GroupCommitter(wrap(localWriter(store)), { maxRows, ...more, onCommit: (fresh) => commits.push(fresh.length) });
   return { committer, commits };
 }
 
@@ -109,5 +109,31 @@ describe('GroupCommitter', () => {
     await committer.drained();
     expect(stored()).toBe(4);
     await expect(pending).resolves.toEqual({ stored: 4, duplicates: 0 });
+  });
+
+  it('lingers for more requests, and closes a group early once it is full', async () => {
+    const { committer, commits } = setup(10, undefined, { lingerMs: 40 });
+    const first = committer.submit(rows(3), []);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = committer.submit(rows(4), []);
+    expect(commits).toEqual([]);
+    await Promise.all([first, second]);
+    expect(commits).toEqual([7]);
+    const started = Date.now();
+    await Promise.all([committer.submit(rows(6), []), committer.submit(rows(6), [])]);
+    // Twelve rows pass maxRows: the first group goes at once, without waiting out the linger.
+    expect(commits).toEqual([7, 6, 6]);
+    expect(Date.now() - started).toBeLessThan(40 + 200);
+  });
+
+  it('counts the rows waiting or being written, for backpressure', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { committer } = setup(2000, (writer) => ({ write: async (r, t, now) => (await gate, writer.write(r, t, now)), close: () => writer.close() }));
+    const all = [committer.submit(rows(5), []), committer.submit(rows(7), [])];
+    expect(committer.pendingRows).toBe(12);
+    release();
+    await Promise.all(all);
+    expect(committer.pendingRows).toBe(0);
   });
 });

@@ -9,8 +9,24 @@ export interface CommitOutcome {
   duplicates: number;
 }
 
-/** Transactions handed to the writer at once (they are written one after the other, in order). */
-const MAX_WRITES_IN_FLIGHT = 2;
+/** Options of a {@link GroupCommitter}. */
+export interface GroupCommitOptions {
+  /** Most rows per transaction (a bigger request goes alone). */
+  maxRows: number;
+  /**
+   * How long a group waits for more requests; `0` closes it when the event loop is next idle.
+   * @default 0
+   */
+  lingerMs?: number;
+  /**
+   * Groups handed to the writer at once. SQLite writes them one after the other, so two keep
+   * its thread busy; a networked store overlaps round trips with more.
+   * @default 2
+   */
+  maxInFlight?: number;
+  /** Called after each commit with the rows stored for the first time and the counts. */
+  onCommit?: (fresh: EventRow[], outcome: CommitOutcome) => void;
+}
 
 interface Pending {
   rows: EventRow[];
@@ -34,9 +50,12 @@ interface Pending {
 export class GroupCommitter {
   readonly #writer: Writer;
   readonly #maxRows: number;
+  readonly #lingerMs: number;
+  readonly #maxInFlight: number;
+  #pendingRows = 0;
   readonly #onCommit: (fresh: EventRow[], outcome: CommitOutcome) => void;
   #pending: Pending[] = [];
-  #scheduled: NodeJS.Immediate | null = null;
+  #scheduled: { cancel(): void } | null = null;
   #writing = 0;
   /** Settles with the newest submission. */
   #last: Promise<void> = Promise.resolve();
@@ -44,12 +63,13 @@ export class GroupCommitter {
 
   /**
    * @param writer - where rows go
-   * @param options - `maxRows`: most rows per transaction; `onCommit`: called after each
-   *   commit with the rows stored for the first time and the counts
+   * @param options - group size, linger and writes in flight (see {@link GroupCommitOptions})
    */
-  constructor(writer: Writer, options: { maxRows: number; onCommit?: (fresh: EventRow[], outcome: CommitOutcome) => void }) {
+  constructor(writer: Writer, options: GroupCommitOptions) {
     this.#writer = writer;
     this.#maxRows = options.maxRows;
+    this.#lingerMs = options.lingerMs ?? 0;
+    this.#maxInFlight = options.maxInFlight ?? 2;
     this.#onCommit = options.onCommit ?? (() => {});
   }
 
@@ -64,7 +84,8 @@ export class GroupCommitter {
     if (rows.length === 0 && touches.length === 0) return Promise.resolve({ stored: 0, duplicates: 0 });
     const outcome = new Promise<CommitOutcome>((resolve, reject) => {
       this.#pending.push({ rows, touches, resolve, reject });
-      this.#scheduled ??= setImmediate(() => this.#flush());
+      this.#pendingRows += rows.length;
+      this.#schedule();
     });
     this.#last = outcome.then(
       () => {},
@@ -88,6 +109,32 @@ export class GroupCommitter {
     return this.#pending.length;
   }
 
+  /** Rows waiting for a commit or being written: what backpressure bounds. */
+  get pendingRows(): number {
+    return this.#pendingRows;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) {
+      // A full group need not wait out the linger.
+      if (this.#lingerMs === 0 || this.#queuedRows() < this.#maxRows) return;
+      this.#scheduled.cancel();
+    }
+    if (this.#lingerMs === 0 || this.#queuedRows() >= this.#maxRows) {
+      const immediate = setImmediate(() => this.#flush());
+      this.#scheduled = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timer = setTimeout(() => this.#flush(), this.#lingerMs);
+      this.#scheduled = { cancel: () => clearTimeout(timer) };
+    }
+  }
+
+  #queuedRows(): number {
+    let rows = 0;
+    for (const p of this.#pending) rows += p.rows.length;
+    return rows;
+  }
+
   /**
    * Resolve once everything submitted so far has been committed (or failed).
    *
@@ -102,7 +149,7 @@ export class GroupCommitter {
     this.#scheduled = null;
     // With two writes in flight the writer always has the next group queued while the
     // request thread answers the previous one; a third waits and grows with what comes meanwhile.
-    if (this.#writing >= MAX_WRITES_IN_FLIGHT) return;
+    if (this.#writing >= this.#maxInFlight) return;
     if (this.#pending.length === 0) {
       if (this.#writing === 0) for (const resolve of this.#idle.splice(0)) resolve();
       return;
@@ -121,6 +168,8 @@ export class GroupCommitter {
         this.#writing -= 1;
         this.#flush();
       });
+    // More waiting than one group takes: start the next write now (up to maxInFlight).
+    if (this.#pending.length > 0) this.#schedule();
   }
 
   async #commit(group: Pending[]): Promise<void> {
@@ -130,9 +179,12 @@ export class GroupCommitter {
     try {
       fresh = await this.#writer.write(rows, touches, Date.now());
     } catch (err) {
+      this.#pendingRows -= rows.length;
       for (const p of group) p.reject(err);
       return;
     }
+    // Before the requests hear back: one that retries at once must see the room it left.
+    this.#pendingRows -= rows.length;
     let offset = 0;
     const total: CommitOutcome = { stored: 0, duplicates: 0 };
     for (const p of group) {

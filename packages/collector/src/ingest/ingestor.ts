@@ -35,6 +35,22 @@ export function normalizeFrameEvent(input: unknown, ctx: IngestContext): Normali
 }
 
 /**
+ * Refusal of a request because too many events already wait for their commit (the store is
+ * slow or down): nothing of the request was taken, and the client should retry later.
+ */
+export class BackpressureError extends Error {
+  /** Stable code. */
+  readonly code = 'overloaded';
+  /**
+   * @param waiting - events waiting when the request came
+   */
+  constructor(waiting: number) {
+    super(`${waiting} events are waiting for the store; retry later`);
+    this.name = 'BackpressureError';
+  }
+}
+
+/**
  * Commits the valid events of a request and reports, per event, what became of it.
  *
  * @example
@@ -43,14 +59,17 @@ export function normalizeFrameEvent(input: unknown, ctx: IngestContext): Normali
 export class Ingestor {
   readonly #committer: GroupCommitter;
   readonly #stats: ReturnType<typeof createStats>;
+  readonly #maxPending: number;
 
   /**
    * @param committer - the group committer
    * @param stats - counters to update with rejections and heartbeats
+   * @param maxPending - most events waiting for commits before requests are refused
    */
-  constructor(committer: GroupCommitter, stats: ReturnType<typeof createStats>) {
+  constructor(committer: GroupCommitter, stats: ReturnType<typeof createStats>, maxPending = Infinity) {
     this.#committer = committer;
     this.#stats = stats;
+    this.#maxPending = maxPending;
   }
 
   /**
@@ -69,8 +88,12 @@ export class Ingestor {
    * @param items - the request's events, normalized
    * @returns acknowledged IDs and rejections, once committed
    * @throws the storage error when the commit failed (nothing of the request is stored)
+   * @throws BackpressureError when `maxPending` events already wait (nothing was taken)
    */
   async ingest(items: Normalized[]): Promise<IngestResult> {
+    const waiting = this.#committer.pendingRows;
+    // One request always passes an idle committer, however big, so nothing is refused forever.
+    if (waiting > 0 && waiting + items.length > this.#maxPending) throw new BackpressureError(waiting);
     const rows: EventRow[] = [];
     const touches: SessionTouch[] = [];
     const reportedIds: Array<string | number> = [];

@@ -1,60 +1,10 @@
 import { isoOf } from '../dates.js';
-import { HttpError } from '../http/reply.js';
 import { readSnapshot, type Db } from '../store/schema.js';
-import { decodeCursor, encodeCursor, type ExportKind } from './cursor.js';
-
-/** Parameters of the export routes. */
-export interface ExportQuery {
-  position: number;
-  pageSize: number;
-  /** Inclusive, ms. */
-  startMs: number | null;
-  /** Exclusive, ms. */
-  endMs: number | null;
-  /** Event names (events only). */
-  names: string[] | null;
-}
-
-/** One page of an export. */
-export interface ExportPage<T> {
-  items: T[];
-  /** Pass it back to get the next page; when `items` is empty, keep it and ask again later. */
-  nextCursor: string;
-}
-
-function epochSeconds(query: URLSearchParams, name: string): number | null {
-  const text = query.get(name);
-  if (text === null || text === '') return null;
-  if (!/^-?\d{1,12}$/.test(text)) throw new HttpError(400, 'bad_request', `${name} must be a time in whole seconds since the epoch`);
-  return Number(text) * 1000;
-}
-
-/**
- * Read `cursor`, `pageSize` (1–1000, default 100), `start`/`end` (epoch seconds, start
- * inclusive, end exclusive) and `events=a,b`.
- *
- * @param kind - the route's kind
- * @param query - the query string
- * @returns the parsed parameters
- * @throws HttpError 400 on a bad value
- */
-export function parseExportQuery(kind: ExportKind, query: URLSearchParams): ExportQuery {
-  const size = query.get('pageSize') ?? '100';
-  if (!/^\d{1,4}$/.test(size) || Number(size) < 1 || Number(size) > 1000) throw new HttpError(400, 'bad_request', 'pageSize must be an integer from 1 to 1000');
-  const events = query.get('events');
-  const names = events ? events.split(',').map((name) => name.trim()).filter(Boolean) : null;
-  if (names && names.length > 100) throw new HttpError(400, 'bad_request', 'events may name at most 100 event names');
-  return {
-    position: decodeCursor(kind, query.get('cursor')),
-    pageSize: Number(size),
-    startMs: epochSeconds(query, 'start'),
-    endMs: epochSeconds(query, 'end'),
-    names: names && names.length ? names : null,
-  };
-}
-
+import { encodeCursor, invalidCursor, type ExportKind } from './cursor.js';
+import type { ExportPage, ExportQuery } from './export-query.js';
 
 interface Walk {
+  kind: ExportKind;
   table: string;
   position: string;
   time: string;
@@ -62,10 +12,13 @@ interface Walk {
 
 /** Read a page ordered by a position column that only grows (rowid, change sequence). */
 function page(db: Db, walk: Walk, q: ExportQuery, columns: string, extra: { sql: string; params: unknown[] }) {
-  return readSnapshot(db, () => pageIn(db, walk, q, columns, extra));
+  // A ClickHouse cursor (a tuple) is not a position of this store.
+  if (typeof q.position !== 'number') throw invalidCursor(walk.kind);
+  const position = q.position;
+  return readSnapshot(db, () => pageIn(db, walk, { ...q, position }, columns, extra));
 }
 
-function pageIn(db: Db, walk: Walk, q: ExportQuery, columns: string, extra: { sql: string; params: unknown[] }) {
+function pageIn(db: Db, walk: Walk, q: ExportQuery & { position: number }, columns: string, extra: { sql: string; params: unknown[] }) {
   const where = [`${walk.position} > ?`];
   const params: unknown[] = [q.position];
   if (q.startMs !== null) {
@@ -106,7 +59,7 @@ export function exportEvents(db: Db, q: ExportQuery): ExportPage<Record<string, 
   const names = q.names ? { sql: `name IN (${q.names.map(() => '?').join(', ')})`, params: q.names } : { sql: '', params: [] };
   const { rows, next } = page(
     db,
-    { table: 'events', position: 'seq', time: 'event_ms' },
+    { kind: 'events', table: 'events', position: 'seq', time: 'event_ms' },
     q,
     'message_id, type, name, anonymous_id, user_id, session_id, client_ms, event_ms, received_ms, source, flags, raw',
     names,
@@ -141,7 +94,7 @@ export function exportEvents(db: Db, q: ExportQuery): ExportPage<Record<string, 
 export function exportSessions(db: Db, q: ExportQuery): ExportPage<Record<string, unknown>> {
   const { rows, next } = page(
     db,
-    { table: 'sessions', position: 'change_seq', time: 'ended_ms' },
+    { kind: 'sessions', table: 'sessions', position: 'change_seq', time: 'ended_ms' },
     q,
     'source, session_id, anonymous_id, user_id, started_ms, ended_ms, event_count',
     { sql: '', params: [] },
@@ -170,7 +123,7 @@ export function exportSessions(db: Db, q: ExportQuery): ExportPage<Record<string
 export function exportUsers(db: Db, q: ExportQuery): ExportPage<Record<string, unknown>> {
   const { rows, next } = page(
     db,
-    { table: 'users', position: 'change_seq', time: 'modified_ms' },
+    { kind: 'users', table: 'users', position: 'change_seq', time: 'modified_ms' },
     q,
     'source, anonymous_id, user_id, traits, first_seen_ms, last_seen_ms, event_count, modified_ms',
     { sql: '', params: [] },

@@ -5,7 +5,7 @@ import { bucketSql, type RangeQuery } from './range.js';
 export type MetricsRow = { date: string } & Record<string, number | string>;
 
 /**
- * Count events per name and bucket (`GET /v1/metrics`), by corrected event time, UTC.
+ * Count events per name and bucket (`GET /v1/metrics`) in SQLite, by corrected event time, UTC.
  * Buckets without events are left out.
  *
  * @param db - the database
@@ -23,11 +23,22 @@ export function metrics(db: Db, range: RangeQuery): MetricsRow[] {
        WHERE event_ms >= ? AND event_ms < ? ${where} GROUP BY date, name ORDER BY date, name`,
     )
     .all(params) as Array<{ date: string; name: string; n: number }>;
-  const byDate = new Map<string, Array<[string, number]>>();
-  for (const row of rows) {
+  return metricsRows(rows);
+}
+
+/**
+ * Shape counts into `/v1/metrics` rows; counts of one date and name are added up (so a store
+ * may count per day and label buckets afterwards).
+ *
+ * @param counts - `{ date, name, n }` in date order
+ * @returns one row per date, names as keys
+ */
+export function metricsRows(counts: Array<{ date: string; name: string; n: number }>): MetricsRow[] {
+  const byDate = new Map<string, Map<string, number>>();
+  for (const row of counts) {
     let entries = byDate.get(row.date);
-    if (!entries) byDate.set(row.date, (entries = []));
-    entries.push([row.name, Number(row.n)]);
+    if (!entries) byDate.set(row.date, (entries = new Map()));
+    entries.set(row.name, (entries.get(row.name) ?? 0) + Number(row.n));
   }
   // fromEntries defines own properties, so an event named "__proto__" stays a plain key.
   return [...byDate].map(([date, entries]) => Object.fromEntries([['date', date], ...entries]) as MetricsRow);

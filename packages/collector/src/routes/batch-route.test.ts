@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { READ_KEY, WRITE_KEY, basic, startTestCollector, trackEvent, type TestCollector } from '../test-helpers.js';
+import { READ_KEY, WRITE_KEY, basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-helpers.js';
 
 let tc: TestCollector;
 afterEach(async () => tc?.close());
@@ -21,110 +21,112 @@ function postChunked(url: string, chunks: Buffer[], headers: Record<string, stri
   });
 }
 
-describe('POST /v1/batch', () => {
-  it('stores a batch and answers { success: true, rejected: [] }', async () => {
-    tc = await startTestCollector();
-    const events = [trackEvent(), trackEvent({ type: 'page', event: undefined, name: 'Home' })];
-    const res = await tc.post('/v1/batch', batchOf(events));
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ success: true, rejected: [] });
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(tc.collector.stats()).toMatchObject({ stored: 2, duplicates: 0, rejected: 0, totalEvents: 2 });
-  });
-
-  it('rejects bad events one by one and stores their neighbours', async () => {
-    tc = await startTestCollector();
-    const good = [trackEvent(), trackEvent()];
-    const bad = trackEvent({ messageId: 'bad-1', event: undefined });
-    const res = await tc.post('/v1/batch', batchOf([good[0], bad, 'junk', good[1]]));
-    expect(res.status).toBe(200);
-    expect(res.body.rejected).toEqual([
-      { messageId: 'bad-1', reason: 'event is required' },
-      { messageId: null, reason: 'event must be an object' },
-    ]);
-    expect(tc.collector.stats()).toMatchObject({ stored: 2, rejected: 2 });
-  });
-
-  it('acknowledges a resent batch without storing it twice, and counts the duplicates', async () => {
-    tc = await startTestCollector();
-    const body = batchOf([trackEvent(), trackEvent(), trackEvent()]);
-    expect((await tc.post('/v1/batch', body)).status).toBe(200);
-    const again = await tc.post('/v1/batch', body);
-    expect(again.body).toEqual({ success: true, rejected: [] });
-    const stats = await tc.get('/v1/stats');
-    expect(stats.status).toBe(200);
-    expect(stats.body).toMatchObject({ stored: 3, duplicates: 3, rejected: 0, totalEvents: 3 });
-  });
-
-  it('accepts a sendBeacon body: text/plain with the writeKey inside', async () => {
-    tc = await startTestCollector();
-    const res = await tc.post('/v1/batch', { ...batchOf([trackEvent()]), writeKey: WRITE_KEY }, { authorization: '', 'content-type': 'text/plain;charset=UTF-8' });
-    expect(res.status).toBe(200);
-    expect(tc.collector.stats().stored).toBe(1);
-  });
-
-  it.each([
-    ['no key at all', { authorization: '' }, batchOf([trackEvent()])],
-    ['an unknown Basic key', { authorization: basic('wk_wrong') }, batchOf([trackEvent()])],
-    ['a Bearer header', { authorization: `Bearer ${READ_KEY}` }, batchOf([trackEvent()])],
-    ['Basic auth that is not base64', { authorization: 'Basic %%%' }, batchOf([trackEvent()])],
-    ['an unknown writeKey in the body', { authorization: '' }, { ...batchOf([trackEvent()]), writeKey: 'wk_wrong' }],
-    ['the read key as writeKey in the body', { authorization: '' }, { ...batchOf([trackEvent()]), writeKey: READ_KEY }],
-  ])('answers 401 to %s and stores nothing', async (_label, headers, body) => {
-    tc = await startTestCollector();
-    const res = await tc.post('/v1/batch', body, headers);
-    expect(res.status).toBe(401);
-    expect(res.body).toMatchObject({ success: false, status: 'error', code: 'unauthorized' });
-    expect(typeof res.body.message).toBe('string');
-    expect(tc.collector.stats().stored).toBe(0);
-  });
-
-  it('answers 413 to a body over 500 KB, whether declared or streamed, and keeps serving', async () => {
-    tc = await startTestCollector();
-    const big = JSON.stringify(batchOf([trackEvent({ properties: { blob: 'x'.repeat(520 * 1024) } })]));
-    const declared = await tc.post('/v1/batch', big);
-    expect(declared.status).toBe(413);
-    expect(declared.body).toMatchObject({ status: 'error', code: 'payload_too_large' });
-    const streamed = await postChunked(tc.url, Array.from({ length: 6 }, () => Buffer.alloc(100 * 1024, 0x20)), {});
-    expect(streamed).toBe(413);
-    expect((await tc.post('/v1/batch', batchOf([trackEvent()]))).status).toBe(200);
-  });
-
-  it('gunzips a gzip body, and refuses one that inflates past 500 KB', async () => {
-    tc = await startTestCollector();
-    const small = gzipSync(JSON.stringify(batchOf([trackEvent(), trackEvent()])));
-    const ok = await tc.post('/v1/batch', small, { 'content-encoding': 'gzip' });
-    expect(ok.status).toBe(200);
-    expect(tc.collector.stats().stored).toBe(2);
-    // 5 MB of spaces compress to ~5 KB: a small request that must not inflate in memory.
-    const bomb = gzipSync(Buffer.alloc(5 * 1024 * 1024, 0x20));
-    expect(bomb.length).toBeLessThan(20 * 1024);
-    expect((await tc.post('/v1/batch', bomb, { 'content-encoding': 'gzip' })).status).toBe(413);
-    expect((await tc.post('/v1/batch', Buffer.from('not gzip'), { 'content-encoding': 'gzip' })).status).toBe(400);
-    expect((await tc.post('/v1/batch', '{}', { 'content-encoding': 'br' })).status).toBe(415);
-  });
-
-  it('answers a CORS preflight', async () => {
-    tc = await startTestCollector();
-    const res = await fetch(`${tc.url}/v1/batch`, {
-      method: 'OPTIONS',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+forEachStore(() => {
+  describe('POST /v1/batch', () => {
+    it('stores a batch and answers { success: true, rejected: [] }', async () => {
+      tc = await startTestCollector();
+      const events = [trackEvent(), trackEvent({ type: 'page', event: undefined, name: 'Home' })];
+      const res = await tc.post('/v1/batch', batchOf(events));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ success: true, rejected: [] });
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(tc.collector.stats()).toMatchObject({ stored: 2, duplicates: 0, rejected: 0, totalEvents: 2 });
     });
-    expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
-  });
 
-  it('answers 404 and 405 as JSON errors', async () => {
-    tc = await startTestCollector();
-    expect(await tc.get('/nope')).toMatchObject({ status: 404, body: { status: 'error', code: 'not_found' } });
-    expect(await tc.get('/v1/batch')).toMatchObject({ status: 405, body: { code: 'method_not_allowed' } });
-  });
+    it('rejects bad events one by one and stores their neighbours', async () => {
+      tc = await startTestCollector();
+      const good = [trackEvent(), trackEvent()];
+      const bad = trackEvent({ messageId: 'bad-1', event: undefined });
+      const res = await tc.post('/v1/batch', batchOf([good[0], bad, 'junk', good[1]]));
+      expect(res.status).toBe(200);
+      expect(res.body.rejected).toEqual([
+        { messageId: 'bad-1', reason: 'event is required' },
+        { messageId: null, reason: 'event must be an object' },
+      ]);
+      expect(tc.collector.stats()).toMatchObject({ stored: 2, rejected: 2 });
+    });
 
-  it('answers /v1/stats only with the read key', async () => {
-    tc = await startTestCollector();
-    expect((await tc.get('/v1/stats', { authorization: '' })).status).toBe(401);
-    expect((await tc.get('/v1/stats', { authorization: `Bearer ${WRITE_KEY}` })).status).toBe(401);
-    expect((await tc.get('/v1/stats')).status).toBe(200);
+    it('acknowledges a resent batch without storing it twice, and counts the duplicates', async () => {
+      tc = await startTestCollector();
+      const body = batchOf([trackEvent(), trackEvent(), trackEvent()]);
+      expect((await tc.post('/v1/batch', body)).status).toBe(200);
+      const again = await tc.post('/v1/batch', body);
+      expect(again.body).toEqual({ success: true, rejected: [] });
+      const stats = await tc.get('/v1/stats');
+      expect(stats.status).toBe(200);
+      expect(stats.body).toMatchObject({ stored: 3, duplicates: 3, rejected: 0, totalEvents: 3 });
+    });
+
+    it('accepts a sendBeacon body: text/plain with the writeKey inside', async () => {
+      tc = await startTestCollector();
+      const res = await tc.post('/v1/batch', { ...batchOf([trackEvent()]), writeKey: WRITE_KEY }, { authorization: '', 'content-type': 'text/plain;charset=UTF-8' });
+      expect(res.status).toBe(200);
+      expect(tc.collector.stats().stored).toBe(1);
+    });
+
+    it.each([
+      ['no key at all', { authorization: '' }, batchOf([trackEvent()])],
+      ['an unknown Basic key', { authorization: basic('wk_wrong') }, batchOf([trackEvent()])],
+      ['a Bearer header', { authorization: `Bearer ${READ_KEY}` }, batchOf([trackEvent()])],
+      ['Basic auth that is not base64', { authorization: 'Basic %%%' }, batchOf([trackEvent()])],
+      ['an unknown writeKey in the body', { authorization: '' }, { ...batchOf([trackEvent()]), writeKey: 'wk_wrong' }],
+      ['the read key as writeKey in the body', { authorization: '' }, { ...batchOf([trackEvent()]), writeKey: READ_KEY }],
+    ])('answers 401 to %s and stores nothing', async (_label, headers, body) => {
+      tc = await startTestCollector();
+      const res = await tc.post('/v1/batch', body, headers);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ success: false, status: 'error', code: 'unauthorized' });
+      expect(typeof res.body.message).toBe('string');
+      expect(tc.collector.stats().stored).toBe(0);
+    });
+
+    it('answers 413 to a body over 500 KB, whether declared or streamed, and keeps serving', async () => {
+      tc = await startTestCollector();
+      const big = JSON.stringify(batchOf([trackEvent({ properties: { blob: 'x'.repeat(520 * 1024) } })]));
+      const declared = await tc.post('/v1/batch', big);
+      expect(declared.status).toBe(413);
+      expect(declared.body).toMatchObject({ status: 'error', code: 'payload_too_large' });
+      const streamed = await postChunked(tc.url, Array.from({ length: 6 }, () => Buffer.alloc(100 * 1024, 0x20)), {});
+      expect(streamed).toBe(413);
+      expect((await tc.post('/v1/batch', batchOf([trackEvent()]))).status).toBe(200);
+    });
+
+    it('gunzips a gzip body, and refuses one that inflates past 500 KB', async () => {
+      tc = await startTestCollector();
+      const small = gzipSync(JSON.stringify(batchOf([trackEvent(), trackEvent()])));
+      const ok = await tc.post('/v1/batch', small, { 'content-encoding': 'gzip' });
+      expect(ok.status).toBe(200);
+      expect(tc.collector.stats().stored).toBe(2);
+      // 5 MB of spaces compress to ~5 KB: a small request that must not inflate in memory.
+      const bomb = gzipSync(Buffer.alloc(5 * 1024 * 1024, 0x20));
+      expect(bomb.length).toBeLessThan(20 * 1024);
+      expect((await tc.post('/v1/batch', bomb, { 'content-encoding': 'gzip' })).status).toBe(413);
+      expect((await tc.post('/v1/batch', Buffer.from('not gzip'), { 'content-encoding': 'gzip' })).status).toBe(400);
+      expect((await tc.post('/v1/batch', '{}', { 'content-encoding': 'br' })).status).toBe(415);
+    });
+
+    it('answers a CORS preflight', async () => {
+      tc = await startTestCollector();
+      const res = await fetch(`${tc.url}/v1/batch`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(res.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    });
+
+    it('answers 404 and 405 as JSON errors', async () => {
+      tc = await startTestCollector();
+      expect(await tc.get('/nope')).toMatchObject({ status: 404, body: { status: 'error', code: 'not_found' } });
+      expect(await tc.get('/v1/batch')).toMatchObject({ status: 405, body: { code: 'method_not_allowed' } });
+    });
+
+    it('answers /v1/stats only with the read key', async () => {
+      tc = await startTestCollector();
+      expect((await tc.get('/v1/stats', { authorization: '' })).status).toBe(401);
+      expect((await tc.get('/v1/stats', { authorization: `Bearer ${WRITE_KEY}` })).status).toBe(401);
+      expect((await tc.get('/v1/stats')).status).toBe(200);
+    });
   });
 });

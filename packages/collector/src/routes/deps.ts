@@ -3,12 +3,12 @@ import type { RateLimiter } from '../http/rate-limit.js';
 import type { Ingestor } from '../ingest/ingestor.js';
 import type { createStats } from '../ingest/stats.js';
 import type { ResolvedOptions } from '../options.js';
-import type { EventStore } from '../store/event-store.js';
+import type { EventStorage } from '../store/storage.js';
 
 /** What the route handlers of one collector share. */
 export interface RouteDeps {
   options: ResolvedOptions;
-  store: EventStore;
+  store: EventStorage;
   ingestor: Ingestor;
   writeKeys: KeyRing;
   readKeys: KeyRing;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basicAuthKey } from '../http/auth.js';
 import { parseJson, readBody } from '../http/body.js';
 import { HttpError, sendJson } from '../http/reply.js';
-import { normalizeFrameEvent, type IngestResult } from '../ingest/ingestor.js';
+import { BackpressureError, normalizeFrameEvent, type IngestResult } from '../ingest/ingestor.js';
 import { WIRE_LIMITS } from '../ingest/limits.js';
 import type { IngestContext, Normalized } from '../ingest/normalize.js';
 import { normalizeSegmentEvent } from '../ingest/segment-event.js';
@@ -45,11 +45,12 @@ export async function readJson(req: IncomingMessage, deps: RouteDeps): Promise<u
   return parseJson(await readBody(req, WIRE_LIMITS.maxBodyBytes));
 }
 
-/** Commit, turning a storage failure into a 503 the client retries. */
+/** Commit, turning a storage failure or backpressure into a 503 the client retries. */
 async function commit(deps: RouteDeps, items: Normalized[]): Promise<IngestResult> {
   try {
     return await deps.ingestor.ingest(items);
   } catch (err) {
+    if (err instanceof BackpressureError) throw new HttpError(503, 'overloaded', err.message, { 'retry-after': '1' });
     deps.onStorageError(err);
     throw new HttpError(503, 'storage', `the events could not be stored, retry later (${err instanceof Error ? err.message : String(err)})`, { 'retry-after': '1' });
   }

@@ -2,10 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerToken } from '../http/auth.js';
 import { HttpError, sendJson } from '../http/reply.js';
 import type { ExportKind } from '../queries/cursor.js';
-import { exportEvents, exportSessions, exportUsers, parseExportQuery } from '../queries/export.js';
-import { metrics } from '../queries/metrics.js';
+import { parseExportQuery } from '../queries/export-query.js';
 import { parseRangeQuery } from '../queries/range.js';
-import { sessionStats } from '../queries/sessions.js';
 import type { RouteDeps } from './deps.js';
 
 /**
@@ -29,7 +27,7 @@ export function statsOf(deps: RouteDeps) {
   return { ...deps.stats, totalEvents: deps.store.eventsAtOpen + deps.stats.stored };
 }
 
-const exporters = { events: exportEvents, sessions: exportSessions, users: exportUsers } as const;
+const EXPORT_KINDS = new Set<string>(['events', 'sessions', 'users']);
 
 /**
  * Serve a query route: `/v1/metrics`, `/v1/sessions`, `/v1/stats`, `/v1/export/{events,sessions,users}`.
@@ -39,23 +37,24 @@ const exporters = { events: exportEvents, sessions: exportSessions, users: expor
  * @param deps - shared state
  * @param path - the path
  * @param query - the query string
- * @returns false when the path is not a query route
+ * @returns the answer being served, or null when the path is not a query route
  */
-export function handleQuery(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, path: string, query: URLSearchParams): boolean {
-  const db = deps.store.db;
-  if (path === '/v1/metrics') {
+export function handleQuery(req: IncomingMessage, res: ServerResponse, deps: RouteDeps, path: string, query: URLSearchParams): Promise<void> | null {
+  const { store } = deps;
+  const kind = path.startsWith('/v1/export/') ? path.slice(11) : null;
+  if (path !== '/v1/metrics' && path !== '/v1/sessions' && path !== '/v1/stats' && !(kind !== null && EXPORT_KINDS.has(kind))) return null;
+  // A store that cannot answer (ClickHouse down) is a 503 the caller may retry, not a 500.
+  const read = <T>(answer: Promise<T>): Promise<T> =>
+    answer.catch((err: unknown) => {
+      if (err instanceof HttpError) throw err;
+      deps.onStorageError(err);
+      throw new HttpError(503, 'storage', `the store cannot answer now, retry later (${err instanceof Error ? err.message : String(err)})`, { 'retry-after': '1' });
+    });
+  return (async () => {
     requireReadKey(req, deps);
-    sendJson(res, 200, { status: 'success', data: metrics(db, parseRangeQuery(query)) });
-  } else if (path === '/v1/sessions') {
-    requireReadKey(req, deps);
-    sendJson(res, 200, { status: 'success', data: sessionStats(db, parseRangeQuery(query)) });
-  } else if (path === '/v1/stats') {
-    requireReadKey(req, deps);
-    sendJson(res, 200, statsOf(deps));
-  } else if (path.startsWith('/v1/export/') && Object.hasOwn(exporters, path.slice(11))) {
-    requireReadKey(req, deps);
-    const kind = path.slice(11) as ExportKind;
-    sendJson(res, 200, exporters[kind](db, parseExportQuery(kind, query)));
-  } else return false;
-  return true;
+    if (path === '/v1/metrics') sendJson(res, 200, { status: 'success', data: await read(store.metrics(parseRangeQuery(query))) });
+    else if (path === '/v1/sessions') sendJson(res, 200, { status: 'success', data: await read(store.sessions(parseRangeQuery(query))) });
+    else if (path === '/v1/stats') sendJson(res, 200, statsOf(deps));
+    else sendJson(res, 200, await read(store.exportPage(kind as ExportKind, parseExportQuery(kind as ExportKind, query))));
+  })();
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, sendJson } from '../http/reply.js';
-import { receiptIds, storedIds } from '../queries/receipts.js';
+import { receiptIds } from '../queries/receipts.js';
 import type { RouteDeps } from './deps.js';
 import { readJson, writeKeyOf } from './ingest-routes.js';
 
@@ -21,5 +21,12 @@ export async function handleReceipts(req: IncomingMessage, res: ServerResponse, 
   const source = writeKeyOf(req, body, deps);
   const ids = receiptIds((body as { messageIds?: unknown }).messageIds, 'messageIds');
   await deps.ingestor.settled();
-  sendJson(res, 200, { stored: storedIds(deps.store.db, source, ids) });
+  let stored: string[];
+  try {
+    stored = await deps.store.storedIds(source, ids);
+  } catch (err) {
+    deps.onStorageError(err);
+    throw new HttpError(503, 'storage', 'the store cannot answer now, retry later', { 'retry-after': '1' });
+  }
+  sendJson(res, 200, { stored });
 }

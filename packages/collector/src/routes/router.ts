@@ -48,7 +48,9 @@ export function createRouter(deps: RouteDeps, logger: Logger, extra: ExtraRoute 
       }
     } else if (method === 'GET' || method === 'HEAD') {
       if (path === '/v1/health') return sendJson(res, 200, { status: 'ok' });
-      if (handleQuery(req, res, deps, path, query) || extra(req, res, path)) return;
+      const answer = handleQuery(req, res, deps, path, query);
+      if (answer) return answer;
+      if (extra(req, res, path)) return;
     }
     const known = KNOWN_PATHS.has(path);
     if (known) throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`);

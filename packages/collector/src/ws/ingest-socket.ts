@@ -2,7 +2,8 @@ import type { WebSocket, RawData } from 'ws';
 import { HttpError } from '../http/reply.js';
 import type { RouteDeps } from '../routes/deps.js';
 import { normalizeFrame } from '../routes/ingest-routes.js';
-import { receiptIds, storedIds } from '../queries/receipts.js';
+import { BackpressureError } from '../ingest/ingestor.js';
+import { receiptIds } from '../queries/receipts.js';
 
 /** The text of a frame (ws hands over a Buffer unless `binaryType` was changed). */
 function textOf(data: RawData): string {
@@ -48,7 +49,7 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
       return;
     }
     deps.ingestor.settled().then(
-      () => send({ reportedIds: storedIds(deps.store.db, source, ids) }),
+      async () => send({ reportedIds: await deps.store.storedIds(source, ids) }),
     ).catch((err: unknown) => {
       deps.onStorageError(err);
       send({ error: 'the check could not be answered; ask again later' });
@@ -88,7 +89,8 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
     deps.ingestor.ingest(items).then(
       (result) => send({ reportedIds: result.reportedIds, rejected: result.rejected }),
       (err: unknown) => {
-        deps.onStorageError(err);
+        // Backpressure is not a storage failure: nothing to log, the client resends.
+        if (!(err instanceof BackpressureError)) deps.onStorageError(err);
         send({ error: 'the events could not be stored; resend them later' });
       },
     ).finally(() => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { APP_ID, WRITE_KEY, openSocket, startTestCollector, trackEvent, type TestCollector } from '../test-helpers.js';
+import { APP_ID, WRITE_KEY, openSocket, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-helpers.js';
 
 let tc: TestCollector;
 const sockets: WebSocket[] = [];
@@ -36,143 +36,145 @@ function refusedStatus(path: string): Promise<number> {
 
 const nucleus = (over: Record<string, unknown> = {}) => ({ type: 'event', name: 'click', id: 7, date: Date.now() - 1000, anonId: 'nuc-anon', sessionId: 4821, platform: 'linux', ...over });
 
-describe('WebSocket ingest (Nucleus framing)', () => {
-  it.each([`/app/${APP_ID}/track`, `/${APP_ID}/`, `/${APP_ID}`, `/app/${WRITE_KEY}/track`, `/${WRITE_KEY}/`, `/app/unknown/track?writeKey=${WRITE_KEY}`])(
-    'acknowledges stored events on %s after the commit',
-    async (path) => {
-      tc = await startTestCollector();
-      const { ws, next } = await open(path);
-      const events = [trackEvent(), trackEvent()];
-      ws.send(JSON.stringify({ data: events, sentAt: new Date().toISOString() }));
-      expect(await next()).toEqual({ reportedIds: events.map((e) => e.messageId), rejected: [] });
-      // The ack came after the commit: the rows are already readable.
-      const exported = await tc.get('/v1/export/events');
-      expect(exported.body.items.map((i: any) => i.messageId)).toEqual(events.map((e) => e.messageId));
-    },
-  );
-
-  it('closes an unknown app ID at once with 4001 unauthorized', async () => {
-    tc = await startTestCollector();
-    expect(await closeOf('/app/nope/track')).toEqual({ code: 4001, reason: 'unauthorized' });
-    expect(await closeOf('/nope/')).toEqual({ code: 4001, reason: 'unauthorized' });
-    expect(await closeOf('/app/nope/track?writeKey=wrong')).toEqual({ code: 4001, reason: 'unauthorized' });
-  });
-
-  it('answers a malformed frame with { error } and keeps the socket open', async () => {
-    tc = await startTestCollector();
-    const { ws, next } = await open(`/app/${APP_ID}/track`);
-    for (const bad of ['not json', '{"data":', '[]', 'null', '{"data":"x"}', '{}']) {
-      ws.send(bad);
-      const answer = await next();
-      expect(typeof answer.error).toBe('string');
-    }
-    const event = trackEvent();
-    ws.send(JSON.stringify({ data: [event] }));
-    expect(await next()).toEqual({ reportedIds: [event.messageId], rejected: [] });
-    expect(ws.readyState).toBe(WebSocket.OPEN);
-  });
-
-  it('acks duplicates again without storing them twice, and rejects bad events by id', async () => {
-    tc = await startTestCollector();
-    const { ws, next } = await open(`/${APP_ID}/`);
-    const event = trackEvent();
-    ws.send(JSON.stringify({ data: [event] }));
-    await next();
-    ws.send(JSON.stringify({ data: [event, trackEvent({ messageId: 'bad', type: 'nope' })] }));
-    expect(await next()).toEqual({ reportedIds: [event.messageId], rejected: [{ messageId: 'bad', reason: expect.stringContaining('type must be') }] });
-    expect(tc.collector.stats()).toMatchObject({ stored: 1, duplicates: 1, rejected: 1 });
-  });
-
-  it('echoes Nucleus ids with their JSON type and scopes their dedupe to the sender', async () => {
-    tc = await startTestCollector();
-    const { ws, next } = await open(`/${APP_ID}/`);
-    ws.send(JSON.stringify({ data: [nucleus({ id: 7 }), nucleus({ id: '7' }), nucleus({ id: 7, anonId: 'someone-else' }), nucleus({ id: 7, sessionId: 1111 })] }));
-    expect(await next()).toEqual({ reportedIds: [7, '7', 7, 7], rejected: [] });
-    ws.send(JSON.stringify({ data: [nucleus({ id: 7 })] }));
-    expect(await next()).toEqual({ reportedIds: [7], rejected: [] });
-    // id 7 and '7' of the same sender and session are one event; other senders or sessions are not.
-    expect(tc.collector.stats()).toMatchObject({ stored: 3, duplicates: 2 });
-  });
-
-  it('reads Nucleus events: init starts a session, heartbeats are acked but not stored', async () => {
-    tc = await startTestCollector();
-    const { ws, next } = await open(`/${APP_ID}/`);
-    const t0 = Date.now() - 60_000;
-    ws.send(
-      JSON.stringify({
-        data: [
-          nucleus({ type: 'init', id: 1, date: t0, name: undefined, version: '1.2.0', osVersion: '14', locale: 'en-US' }),
-          nucleus({ type: 'nucleus:view', id: 2, date: t0 + 1000, name: '/settings' }),
-          nucleus({ type: 'error', id: 3, date: t0 + 2000, name: 'TypeError', payload: { stack: 'x' } }),
-          nucleus({ type: 'heartbeat', id: 4, date: t0 + 30_000 }),
-          { event: 'legacy-shape', id: 5, anonId: 'nuc-anon', sessionId: 4821, date: t0 + 3000 },
-          nucleus({ id: 6, anonId: undefined }),
-        ],
-      }),
+forEachStore(() => {
+  describe('WebSocket ingest (Nucleus framing)', () => {
+    it.each([`/app/${APP_ID}/track`, `/${APP_ID}/`, `/${APP_ID}`, `/app/${WRITE_KEY}/track`, `/${WRITE_KEY}/`, `/app/unknown/track?writeKey=${WRITE_KEY}`])(
+      'acknowledges stored events on %s after the commit',
+      async (path) => {
+        tc = await startTestCollector();
+        const { ws, next } = await open(path);
+        const events = [trackEvent(), trackEvent()];
+        ws.send(JSON.stringify({ data: events, sentAt: new Date().toISOString() }));
+        expect(await next()).toEqual({ reportedIds: events.map((e) => e.messageId), rejected: [] });
+        // The ack came after the commit: the rows are already readable.
+        const exported = await tc.get('/v1/export/events');
+        expect(exported.body.items.map((i: any) => i.messageId)).toEqual(events.map((e) => e.messageId));
+      },
     );
-    const ack = await next();
-    expect(ack.reportedIds).toEqual([1, 2, 3, 4, 5]);
-    expect(ack.rejected).toEqual([{ messageId: 6, reason: 'anonId, deviceId or userId is required' }]);
-    expect(tc.collector.stats()).toMatchObject({ stored: 4, heartbeats: 1 });
-    const names = (await tc.get('/v1/export/events')).body.items.map((i: any) => i.name);
-    expect(names).toEqual(['init', 'nucleus:view', 'error', 'legacy-shape']);
-    const sessions = (await tc.get('/v1/export/sessions')).body.items;
-    expect(sessions).toEqual([expect.objectContaining({ sessionId: '4821', anonymousId: 'nuc-anon', eventCount: 4, duration: 30 })]);
+
+    it('closes an unknown app ID at once with 4001 unauthorized', async () => {
+      tc = await startTestCollector();
+      expect(await closeOf('/app/nope/track')).toEqual({ code: 4001, reason: 'unauthorized' });
+      expect(await closeOf('/nope/')).toEqual({ code: 4001, reason: 'unauthorized' });
+      expect(await closeOf('/app/nope/track?writeKey=wrong')).toEqual({ code: 4001, reason: 'unauthorized' });
+    });
+
+    it('answers a malformed frame with { error } and keeps the socket open', async () => {
+      tc = await startTestCollector();
+      const { ws, next } = await open(`/app/${APP_ID}/track`);
+      for (const bad of ['not json', '{"data":', '[]', 'null', '{"data":"x"}', '{}']) {
+        ws.send(bad);
+        const answer = await next();
+        expect(typeof answer.error).toBe('string');
+      }
+      const event = trackEvent();
+      ws.send(JSON.stringify({ data: [event] }));
+      expect(await next()).toEqual({ reportedIds: [event.messageId], rejected: [] });
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+    });
+
+    it('acks duplicates again without storing them twice, and rejects bad events by id', async () => {
+      tc = await startTestCollector();
+      const { ws, next } = await open(`/${APP_ID}/`);
+      const event = trackEvent();
+      ws.send(JSON.stringify({ data: [event] }));
+      await next();
+      ws.send(JSON.stringify({ data: [event, trackEvent({ messageId: 'bad', type: 'nope' })] }));
+      expect(await next()).toEqual({ reportedIds: [event.messageId], rejected: [{ messageId: 'bad', reason: expect.stringContaining('type must be') }] });
+      expect(tc.collector.stats()).toMatchObject({ stored: 1, duplicates: 1, rejected: 1 });
+    });
+
+    it('echoes Nucleus ids with their JSON type and scopes their dedupe to the sender', async () => {
+      tc = await startTestCollector();
+      const { ws, next } = await open(`/${APP_ID}/`);
+      ws.send(JSON.stringify({ data: [nucleus({ id: 7 }), nucleus({ id: '7' }), nucleus({ id: 7, anonId: 'someone-else' }), nucleus({ id: 7, sessionId: 1111 })] }));
+      expect(await next()).toEqual({ reportedIds: [7, '7', 7, 7], rejected: [] });
+      ws.send(JSON.stringify({ data: [nucleus({ id: 7 })] }));
+      expect(await next()).toEqual({ reportedIds: [7], rejected: [] });
+      // id 7 and '7' of the same sender and session are one event; other senders or sessions are not.
+      expect(tc.collector.stats()).toMatchObject({ stored: 3, duplicates: 2 });
+    });
+
+    it('reads Nucleus events: init starts a session, heartbeats are acked but not stored', async () => {
+      tc = await startTestCollector();
+      const { ws, next } = await open(`/${APP_ID}/`);
+      const t0 = Date.now() - 60_000;
+      ws.send(
+        JSON.stringify({
+          data: [
+            nucleus({ type: 'init', id: 1, date: t0, name: undefined, version: '1.2.0', osVersion: '14', locale: 'en-US' }),
+            nucleus({ type: 'nucleus:view', id: 2, date: t0 + 1000, name: '/settings' }),
+            nucleus({ type: 'error', id: 3, date: t0 + 2000, name: 'TypeError', payload: { stack: 'x' } }),
+            nucleus({ type: 'heartbeat', id: 4, date: t0 + 30_000 }),
+            { event: 'legacy-shape', id: 5, anonId: 'nuc-anon', sessionId: 4821, date: t0 + 3000 },
+            nucleus({ id: 6, anonId: undefined }),
+          ],
+        }),
+      );
+      const ack = await next();
+      expect(ack.reportedIds).toEqual([1, 2, 3, 4, 5]);
+      expect(ack.rejected).toEqual([{ messageId: 6, reason: 'anonId, deviceId or userId is required' }]);
+      expect(tc.collector.stats()).toMatchObject({ stored: 4, heartbeats: 1 });
+      const names = (await tc.get('/v1/export/events')).body.items.map((i: any) => i.name);
+      expect(names).toEqual(['init', 'nucleus:view', 'error', 'legacy-shape']);
+      const sessions = (await tc.get('/v1/export/sessions')).body.items;
+      expect(sessions).toEqual([expect.objectContaining({ sessionId: '4821', anonymousId: 'nuc-anon', eventCount: 4, duration: 30 })]);
+    });
+
+    it('refuses an unknown path with 404 and an address over its rate limit with 429', async () => {
+      tc = await startTestCollector({ rateLimit: { perSecond: 1, burst: 2 } });
+      expect(await refusedStatus('/v1/nope/deeper')).toBe(404);
+      expect(await refusedStatus(`/${APP_ID}/`)).toBe(101);
+      expect(await refusedStatus(`/${APP_ID}/`)).toBe(101);
+      expect(await refusedStatus(`/${APP_ID}/`)).toBe(429);
+    });
+
+    it('holds frames over the rate limit back (TCP backpressure) and acks them all', async () => {
+      tc = await startTestCollector({ rateLimit: { perSecond: 50, burst: 1 } });
+      const { ws, next } = await open(`/${APP_ID}/`);
+      const events = Array.from({ length: 6 }, () => trackEvent());
+      for (const event of events) ws.send(JSON.stringify({ data: [event] }));
+      const acked: string[] = [];
+      for (let i = 0; i < events.length; i++) acked.push(...(await next()).reportedIds);
+      expect(acked).toEqual(events.map((e) => e.messageId));
+    });
+
+    it('caps sockets per address', async () => {
+      tc = await startTestCollector({ maxConnectionsPerAddress: 2 });
+      await open(`/${APP_ID}/`);
+      await open(`/${APP_ID}/`);
+      expect(await refusedStatus(`/${APP_ID}/`)).toBe(429);
+      expect(tc.collector.stats().sockets).toBe(2);
+    });
+
+    it('closes a socket whose frame is over the size limit with 1009, and only that socket', async () => {
+      tc = await startTestCollector();
+      const { ws } = await open(`/${APP_ID}/`);
+      const other = await open(`/${APP_ID}/`);
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      ws.send(JSON.stringify({ data: [trackEvent({ properties: { s: 'x'.repeat(600 * 1024) } })] }));
+      expect(await closed).toBe(1009);
+      const event = trackEvent();
+      other.ws.send(JSON.stringify({ data: [event] }));
+      expect((await other.next()).reportedIds).toEqual([event.messageId]);
+    });
   });
 
-  it('refuses an unknown path with 404 and an address over its rate limit with 429', async () => {
-    tc = await startTestCollector({ rateLimit: { perSecond: 1, burst: 2 } });
-    expect(await refusedStatus('/v1/nope/deeper')).toBe(404);
-    expect(await refusedStatus(`/${APP_ID}/`)).toBe(101);
-    expect(await refusedStatus(`/${APP_ID}/`)).toBe(101);
-    expect(await refusedStatus(`/${APP_ID}/`)).toBe(429);
-  });
+  describe('POST /app/:appId/track', () => {
+    it('stores a Nucleus frame over HTTP and answers { reportedIds }', async () => {
+      tc = await startTestCollector();
+      const res = await tc.post(`/app/${APP_ID}/track`, { data: [nucleus({ id: 1 }), nucleus({ id: 'two' }), trackEvent({ messageId: 'seg-1' })] }, { authorization: '' });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ reportedIds: [1, 'two', 'seg-1'], rejected: [] });
+    });
 
-  it('holds frames over the rate limit back (TCP backpressure) and acks them all', async () => {
-    tc = await startTestCollector({ rateLimit: { perSecond: 50, burst: 1 } });
-    const { ws, next } = await open(`/${APP_ID}/`);
-    const events = Array.from({ length: 6 }, () => trackEvent());
-    for (const event of events) ws.send(JSON.stringify({ data: [event] }));
-    const acked: string[] = [];
-    for (let i = 0; i < events.length; i++) acked.push(...(await next()).reportedIds);
-    expect(acked).toEqual(events.map((e) => e.messageId));
-  });
-
-  it('caps sockets per address', async () => {
-    tc = await startTestCollector({ maxConnectionsPerAddress: 2 });
-    await open(`/${APP_ID}/`);
-    await open(`/${APP_ID}/`);
-    expect(await refusedStatus(`/${APP_ID}/`)).toBe(429);
-    expect(tc.collector.stats().sockets).toBe(2);
-  });
-
-  it('closes a socket whose frame is over the size limit with 1009, and only that socket', async () => {
-    tc = await startTestCollector();
-    const { ws } = await open(`/${APP_ID}/`);
-    const other = await open(`/${APP_ID}/`);
-    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-    ws.send(JSON.stringify({ data: [trackEvent({ properties: { s: 'x'.repeat(600 * 1024) } })] }));
-    expect(await closed).toBe(1009);
-    const event = trackEvent();
-    other.ws.send(JSON.stringify({ data: [event] }));
-    expect((await other.next()).reportedIds).toEqual([event.messageId]);
-  });
-});
-
-describe('POST /app/:appId/track', () => {
-  it('stores a Nucleus frame over HTTP and answers { reportedIds }', async () => {
-    tc = await startTestCollector();
-    const res = await tc.post(`/app/${APP_ID}/track`, { data: [nucleus({ id: 1 }), nucleus({ id: 'two' }), trackEvent({ messageId: 'seg-1' })] }, { authorization: '' });
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ reportedIds: [1, 'two', 'seg-1'], rejected: [] });
-  });
-
-  it('answers 401 for an unknown app, 400 for a bad frame and 429 over the rate limit', async () => {
-    tc = await startTestCollector({ rateLimit: { perSecond: 1, burst: 2 } });
-    expect((await tc.post('/app/nope/track', { data: [] })).status).toBe(401);
-    expect((await tc.post(`/app/${APP_ID}/track`, { items: [] })).body).toMatchObject({ status: 'error', code: 'bad_request' });
-    const limited = await tc.post(`/app/${APP_ID}/track`, { data: [] });
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    it('answers 401 for an unknown app, 400 for a bad frame and 429 over the rate limit', async () => {
+      tc = await startTestCollector({ rateLimit: { perSecond: 1, burst: 2 } });
+      expect((await tc.post('/app/nope/track', { data: [] })).status).toBe(401);
+      expect((await tc.post(`/app/${APP_ID}/track`, { items: [] })).body).toMatchObject({ status: 'error', code: 'bad_request' });
+      const limited = await tc.post(`/app/${APP_ID}/track`, { data: [] });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    });
   });
 });
