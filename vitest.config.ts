@@ -14,7 +14,7 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts'],
     environment: 'node',
     // One ClickHouse node for the collector's tests (both stores run the route suite).
-    globalSetup: ['packages/collector/src/testing/clickhouse-setup.ts'],
+    globalSetup: ['packages/collector/src/test-support/clickhouse-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clickhouseMissing, startClickHouse } from '../scripts/clickhouse/cluster.mjs';
+import { clickhouseMissing, startClickHouse } from '../packages/test-kit/src/clickhouse/cluster.mjs';
 import { drive, httpWorker, startCollector, storedEvents } from './collector.bench.mjs';
 
 const IN_FLIGHT = 64;

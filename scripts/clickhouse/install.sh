@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Debian's ClickHouse server and client and ZooKeeper for the collector's ClickHouse
 # tests, when they are missing. Services are not started by apt (policy-rc.d exits 101): the
-# tests start their own servers as child processes in a temp dir (scripts/clickhouse/cluster.mjs).
+# tests start their own servers as child processes in a temp dir (the test kit's clickhouse/cluster.mjs).
 set -euo pipefail
 if [ -x /usr/sbin/clickhouse-server ] && [ -f /usr/share/java/zookeeper.jar ]; then
   exit 0

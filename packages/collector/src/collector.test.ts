@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CollectorError } from './errors.js';
-import { basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from './test-helpers.js';
+import { basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from './test-support/collector-fixture.js';
 
 let tc: TestCollector | undefined;
 afterEach(async () => {

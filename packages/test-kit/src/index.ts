@@ -10,6 +10,8 @@ export { startWsCollector, ackAll, closedPort } from './ws-collector.js';
 export type { WsCollector, FrameContext, FrameScript } from './ws-collector.js';
 export { clientHelpers } from './ws-client-helpers.js';
 export type { ClientHelpers, DrainOptions, DrainReport } from './ws-client-helpers.js';
+export { clickhouseMissing, startClickHouse } from './clickhouse/cluster.mjs';
+export type { ClickHouseCluster } from './clickhouse/cluster.mjs';
 export { tempDir } from './node/temp-dir.js';
 export { makeReadOnly, makeWritable } from './node/read-only-dir.js';
 export { testEvent } from './node/events.js';

@@ -1,8 +1,8 @@
 // A ClickHouse node that dies under a running collector: nothing is acknowledged that is not
 // stored, waiting requests are bounded (503 + Retry-After), and writes resume once it is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startClickHouse, type ClickHouseCluster } from '../../../../scripts/clickhouse/cluster.mjs';
-import { CLICKHOUSE_URL, clickhouseSql, startTestCollector, trackEvent, type TestCollector } from '../test-helpers.js';
+import { startClickHouse, type ClickHouseCluster } from '@tidemark/test-kit';
+import { CLICKHOUSE_URL, clickhouseSql, startTestCollector, trackEvent, type TestCollector } from '../test-support/collector-fixture.js';
 
 let cluster: ClickHouseCluster;
 let tc: TestCollector;

@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickhouseMissing, startClickHouse, type ClickHouseCluster } from '../../../../scripts/clickhouse/cluster.mjs';
-import { READ_KEY, WRITE_KEY, basic, clickhouseSql, trackEvent } from '../test-helpers.js';
+import { clickhouseMissing, startClickHouse, type ClickHouseCluster } from '@tidemark/test-kit';
+import { READ_KEY, WRITE_KEY, basic, clickhouseSql, trackEvent } from '../test-support/collector-fixture.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.mjs', import.meta.url));
 const missing = clickhouseMissing({ replicas: 3 });

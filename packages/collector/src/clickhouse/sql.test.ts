@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLICKHOUSE_URL, clickhouseSql } from '../test-helpers.js';
+import { CLICKHOUSE_URL, clickhouseSql } from '../test-support/collector-fixture.js';
 import { after, int, quote, quoteList } from './sql.js';
 
 const hostile = ["O'Brien", 'back\\slash', "\\'; DROP DATABASE x; --", 'nul\0byte', 'tab\tnew\nline', 'lone \ud800 surrogate', '€ and 😀'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trackEvent } from '../test-helpers.js';
+import { trackEvent } from '../test-support/collector-fixture.js';
 import type { IngestContext } from './normalize.js';
 import { normalizeSegmentEvent } from './segment-event.js';
 

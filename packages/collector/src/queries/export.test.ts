@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeCursor } from './cursor.js';
-import { startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-helpers.js';
+import { startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-support/collector-fixture.js';
 
 let tc: TestCollector;
 afterEach(async () => tc?.close());

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-helpers.js';
+import { startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-support/collector-fixture.js';
 
 let tc: TestCollector;
 afterEach(async () => tc?.close());

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-helpers.js';
+import { basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-support/collector-fixture.js';
 
 forEachStore(() => {
   let tc: TestCollector;

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { READ_KEY, WRITE_KEY, basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-helpers.js';
+import { READ_KEY, WRITE_KEY, basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-support/collector-fixture.js';
 
 let tc: TestCollector;
 afterEach(async () => tc?.close());

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { APP_ID, READ_KEY, basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-helpers.js';
+import { APP_ID, READ_KEY, basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-support/collector-fixture.js';
 
 let tc: TestCollector | undefined;
 const sockets: WebSocket[] = [];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { APP_ID, basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-helpers.js';
+import { APP_ID, basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-support/collector-fixture.js';
 
 let tc: TestCollector;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // stores nothing it should not, and the collector keeps serving good requests in between.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { APP_ID, WRITE_KEY, basic, openSocket, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-helpers.js';
+import { APP_ID, WRITE_KEY, basic, openSocket, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-support/collector-fixture.js';
 
 forEachStore(() => {
   let tc: TestCollector;

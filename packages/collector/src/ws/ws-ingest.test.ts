@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { APP_ID, WRITE_KEY, openSocket, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-helpers.js';
+import { APP_ID, WRITE_KEY, openSocket, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-support/collector-fixture.js';
 
 let tc: TestCollector;
 const sockets: WebSocket[] = [];

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
 import WebSocket from 'ws';
-import { startCollector, type RunningCollector } from './collector.js';
-import type { CollectorOptions } from './options.js';
+import { startCollector, type RunningCollector } from '../collector.js';
+import type { CollectorOptions } from '../options.js';
 
 export const WRITE_KEY = 'wk_test';
 export const READ_KEY = 'rk_test';

@@ -185,7 +185,7 @@ export async function startClickHouse({ replicas = 1 } = {}) {
       return await startOnce(replicas);
     } catch (err) {
       if (attempt === 3) throw err;
-      console.warn(`scripts/clickhouse: starting again (${String(err?.message ?? err).split('\n')[0]})`);
+      console.warn(`test-kit clickhouse: starting again (${String(err?.message ?? err).split('\n')[0]})`);
     }
   }
 }

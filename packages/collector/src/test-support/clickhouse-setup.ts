@@ -2,7 +2,7 @@
 // route tests, which then run against both stores. Where ClickHouse cannot run, the run says
 // so in one line and the tests use SQLite only; under CI a missing server fails the run.
 import type { TestProject } from 'vitest/node';
-import { clickhouseMissing, startClickHouse } from '../../../../scripts/clickhouse/cluster.mjs';
+import { clickhouseMissing, startClickHouse } from '@tidemark/test-kit';
 
 declare module 'vitest' {
   export interface ProvidedContext {
