@@ -115,7 +115,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
 
   // A frame may hold a full batch (500 KB) plus framing; more closes the socket with 1009.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: WIRE_LIMITS.maxBodyBytes + 16 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WIRE_LIMITS.maxBatchBytes + 16 * 1024 });
   const alive = new WeakSet<WebSocket>();
   wss.on('connection', (ws) => {
     alive.add(ws);

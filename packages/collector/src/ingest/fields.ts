@@ -48,8 +48,8 @@ export function nameField(record: JsonRecord, field: string, required: boolean):
     if (required) throw new EventProblem(`${field} is required`);
     return null;
   }
-  if (typeof value !== 'string' || value.trim() === '' || value.length > WIRE_LIMITS.maxNameLength) {
-    throw new EventProblem(`${field} must be a non-empty string of at most ${WIRE_LIMITS.maxNameLength} characters`);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > WIRE_LIMITS.maxEventNameLength) {
+    throw new EventProblem(`${field} must be a non-empty string of at most ${WIRE_LIMITS.maxEventNameLength} characters`);
   }
   return value;
 }

@@ -42,7 +42,7 @@ export async function readJson(req: IncomingMessage, deps: RouteDeps): Promise<u
   const header = basicAuthKey(req);
   if (header === null) throw unauthorized("Authorization must be Basic base64(writeKey + ':')");
   if (header !== undefined && !deps.writeKeys.has(header)) throw unauthorized('unknown write key');
-  return parseJson(await readBody(req, WIRE_LIMITS.maxBodyBytes));
+  return parseJson(await readBody(req, WIRE_LIMITS.maxBatchBytes));
 }
 
 /** Commit, turning a storage failure or backpressure into a 503 the client retries. */
@@ -147,7 +147,7 @@ export async function handleAppTrack(req: IncomingMessage, res: ServerResponse, 
   if (wait > 0) throw new HttpError(429, 'rate_limited', 'too many requests from this address', { 'retry-after': String(Math.ceil(wait / 1000)) });
   const source = sourceOfApp(appId, query, deps);
   if (source === null) throw unauthorized('unknown app ID');
-  const frame = parseJson(await readBody(req, WIRE_LIMITS.maxBodyBytes));
+  const frame = parseJson(await readBody(req, WIRE_LIMITS.maxBatchBytes));
   const result = await commit(deps, normalizeFrame(frame, source));
   sendJson(res, 200, { reportedIds: result.reportedIds, rejected: result.rejected });
 }
