@@ -4,11 +4,38 @@
  * Everything a collector stores is rendered with `textContent`/`setAttribute`, never as HTML,
  * so an event named `<img src=x onerror=alert(1)>` shows as text and runs nothing.
  */
+/** A page element, as the dashboard uses one. */
+interface DashboardNode {
+  textContent: string | null;
+  className: string;
+  hidden: boolean;
+  /** Of the `<select>` and the `<input>`. */
+  value: string;
+  setAttribute(name: string, value: string): void;
+  append(...nodes: DashboardNode[]): void;
+  prepend(...nodes: DashboardNode[]): void;
+  readonly children: { length: number };
+  readonly lastElementChild: { remove(): void } | null;
+  replaceChildren(...nodes: DashboardNode[]): void;
+  addEventListener(type: string, listener: (event: { preventDefault(): void }) => void): void;
+}
+
+/**
+ * The browser globals the dashboard reads, typed by use: the collector builds with Node's
+ * types only, and this function runs in the page, where these exist.
+ */
+interface DashboardGlobals {
+  document: { getElementById(id: string): DashboardNode | null; createElement(tag: string): DashboardNode; createElementNS(ns: string, tag: string): DashboardNode };
+  location: { protocol: string; host: string; hash: string };
+  sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+}
+
 export function dashboardMain(): void {
+  const { document, location, sessionStorage } = globalThis as unknown as DashboardGlobals;
   type Row = Record<string, number | string> & { date: string };
   type Live = { type: string; name: string; anonymousId: string | null; userId: string | null; timestamp: string | null; properties: unknown };
   const SVG = 'http://www.w3.org/2000/svg';
-  const $ = (id: string) => document.getElementById(id) as HTMLElement;
+  const $ = (id: string) => document.getElementById(id)!;
   const el = (tag: string, text?: string, cls?: string) => {
     const node = document.createElement(tag);
     if (text !== undefined) node.textContent = text;
@@ -24,7 +51,7 @@ export function dashboardMain(): void {
   let key = '';
   let socket: WebSocket | null = null;
   let retryMs = 500;
-  let chartTimer: number | undefined;
+  let chartTimer: ReturnType<typeof setTimeout> | undefined;
 
   const status = (text: string) => ($('status').textContent = text);
   const api = async (path: string) => {
@@ -83,7 +110,7 @@ export function dashboardMain(): void {
   }
 
   async function loadChart(): Promise<void> {
-    const groupBy = ($('group') as HTMLSelectElement).value;
+    const groupBy = $('group').value;
     const labels = buckets(groupBy);
     const end = day(new Date());
     const json = (await api(`/v1/metrics?start_date=${labels[0]}&end_date=${end}&group_by=${groupBy}`)) as { data: Row[] };
@@ -137,7 +164,7 @@ export function dashboardMain(): void {
       renderCounts();
       const total = $('stat-totalEvents');
       total.textContent = String(Number(total.textContent) + (data.stored ?? 0));
-      if (chartTimer === undefined) chartTimer = window.setTimeout(() => {
+      if (chartTimer === undefined) chartTimer = setTimeout(() => {
         chartTimer = undefined;
         void loadChart().catch(() => {});
         void loadStats().catch(() => {});
@@ -172,7 +199,7 @@ export function dashboardMain(): void {
   $('group').addEventListener('change', () => void loadChart().catch(() => {}));
   $('login').addEventListener('submit', (event) => {
     event.preventDefault();
-    key = ($('key') as HTMLInputElement).value.trim();
+    key = $('key').value.trim();
     void start();
   });
   key = new URLSearchParams(location.hash.slice(1)).get('key') ?? sessionStorage.getItem('tidemark.readKey') ?? '';
