@@ -1,3 +1,5 @@
+import { CodedError } from '@tidemark/protocol';
+
 /**
  * Stable codes of collector errors. Branch on `code`, never on the message.
  * - `invalid_option`: a `startCollector` option or CLI flag is missing or wrong (thrown at start).
@@ -7,25 +9,20 @@
 export type CollectorErrorCode = 'invalid_option' | 'storage' | 'listen';
 
 /**
- * The error class of the collector. The collector does not depend on `@tidemark/core` at
- * runtime, so it has its own class shaped like `TidemarkError` (`name`, `code`, `cause`).
+ * The error class of the collector: the protocol's coded error, like the client's
+ * `TidemarkError` (the collector depends on no client package).
  *
  * @example
  * try { await startCollector({ dbPath: '/nope/x.db', writeKeys: ['wk'], readKeys: ['rk'] }); }
  * catch (err) { if (err instanceof CollectorError && err.code === 'storage') console.error(err.message); }
  */
-export class CollectorError extends Error {
-  /** Stable, machine-readable code. */
-  readonly code: CollectorErrorCode;
-
+export class CollectorError extends CodedError<CollectorErrorCode> {
   /**
    * @param code - stable code of the failure
    * @param message - what went wrong and how to fix it
    * @param cause - the error behind it (a `SqliteError`, an `EADDRINUSE`…)
    */
   constructor(code: CollectorErrorCode, message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'CollectorError';
-    this.code = code;
+    super('CollectorError', code, message, cause);
   }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '@tidemark/protocol';
+
 /**
  * Stable error codes of Tidemark. Branch on `code`, never on the message.
  * - `invalid_option`: a set-up option is missing or wrong (thrown at set-up).
@@ -32,18 +34,13 @@ export type TidemarkErrorCode =
  * @example
  * client.on('error', (err) => { if (err.code === 'unauthorized') rotateKey(); });
  */
-export class TidemarkError extends Error {
-  /** Stable, machine-readable code. */
-  readonly code: TidemarkErrorCode;
-
+export class TidemarkError extends CodedError<TidemarkErrorCode> {
   /**
    * @param code - stable code of the failure
    * @param message - what went wrong and how to fix it
    * @param cause - the platform error behind it (a `DOMException`, a `TypeError` from fetch…)
    */
   constructor(code: TidemarkErrorCode, message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'TidemarkError';
-    this.code = code;
+    super('TidemarkError', code, message, cause);
   }
 }

@@ -4,6 +4,7 @@ export type { EventType, JsonValue, JsonObject, PageContext, CampaignContext, Ev
 export { LIMITS, ANONYMOUS_ID_PATTERN } from './wire.js';
 export { WORKER_FLUSH } from './worker-messages.js';
 export type { DropReason, DropInfo } from './drops.js';
+export { CodedError } from './coded-error.js';
 export type { WorkerFlushMessage, WorkerFlushAnswer } from './worker-messages.js';
 export { eventJson, utf8Length } from './event-json.js';
 export { classifyStatus } from './status.js';
