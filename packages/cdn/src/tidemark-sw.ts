@@ -43,7 +43,12 @@ if (!worker) console.error('[tidemark] tidemark-sw.js needs ?writeKey=â€¦&host=â
 function startDrainer(): { drainer: QueueDrainer; ready: Promise<void> } {
   const { storage, ready } = persistedStorage(`tidemark-worker-${writeKey}`);
   const transport = httpTransport({ host, ...(params.get('path') && { path: params.get('path')! }), ...(params.get('receiptsPath') && { receiptsPath: params.get('receiptsPath')! }) });
-  return { drainer: new QueueDrainer({ writeKey, transport, storage, onError: (err) => console.warn(`[tidemark] ${err.message}`) }), ready };
+  // Each kind of problem once in the worker's console: an outage fails every retry.
+  const said = new Set<string>();
+  const onError = (err: { code: string; message: string }) => {
+    if (!said.has(err.code)) said.add(err.code), console.warn(`[tidemark] ${err.message}`);
+  };
+  return { drainer: new QueueDrainer({ writeKey, transport, storage, onError }), ready };
 }
 
 /**

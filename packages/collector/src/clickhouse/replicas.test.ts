@@ -79,7 +79,7 @@ async function keyCounts(database: string, url: string): Promise<Map<string, num
 describe.runIf(!missing)('three replicas, insert_quorum=2', () => {
   beforeAll(async () => {
     cluster = await startClickHouse({ replicas: 3 });
-  }, 150_000);
+  }, 180_000); // above three start attempts of up to 50 s each, so a failure says why
   afterAll(async () => {
     for (const child of children) child.kill('SIGKILL');
     await cluster?.stop();

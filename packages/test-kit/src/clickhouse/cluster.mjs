@@ -57,7 +57,10 @@ async function waitFor(probe, timeoutMs, what) {
   throw new Error(`${what} did not come up within ${timeoutMs} ms`);
 }
 
-const answers = (url) => fetch(`${url}/ping`).then((res) => res.ok);
+/** How long one probe may take: a server that took the connection but does not answer yet must not hang the wait. */
+const PROBE_MS = 2_000;
+
+const answers = (url) => fetch(`${url}/ping`, { signal: AbortSignal.timeout(PROBE_MS) }).then((res) => res.ok);
 
 /** Up unless its process ended (a port taken meanwhile): then fail at once. */
 const upOrDead = (node) => async () => {
@@ -156,6 +159,7 @@ async function startZooKeeper(dir) {
     new Promise((resolve) => {
       import('node:net').then(({ connect }) => {
         const socket = connect(port, '127.0.0.1', () => socket.write('ruok'));
+        socket.setTimeout(PROBE_MS, () => socket.destroy());
         let data = '';
         socket.on('data', (d) => (data += d));
         socket.on('close', () => resolve(data === 'imok'));
