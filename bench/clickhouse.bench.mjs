@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clickhouseMissing, startClickHouse } from '../packages/test-kit/src/clickhouse/cluster.mjs';
-import { drive, httpWorker, startCollector, storedEvents } from './collector.bench.mjs';
+import { drive, httpWorker, startCollector, storedEvents, withCollector } from './collector.bench.mjs';
 
 const IN_FLIGHT = 64;
 const READ_KEY = 'rk_bench';
@@ -31,10 +31,8 @@ async function sql(url, query) {
 }
 
 /** Ingest through a collector on `flags`; returns the drive result and CPU use per process. */
-async function ingest(label, flags, check, serverPids = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'tidemark-bench-ch-'));
-  const collector = await startCollector(dir, flags);
-  try {
+function ingest(label, flags, check, serverPids = []) {
+  return withCollector(label, flags, async (collector) => {
     const pids = { collector: collector.pid, clickhouse: serverPids };
     const before = { collector: cpuSeconds(pids.collector), clickhouse: serverPids.map(cpuSeconds), self: process.cpuUsage() };
     const t0 = Date.now();
@@ -46,13 +44,8 @@ async function ingest(label, flags, check, serverPids = []) {
       clickhouse: serverPids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - before.clickhouse[i], 0) / seconds,
       load: (self.user + self.system) / 1e6 / seconds,
     };
-    const stored = await check(collector.url);
-    if (stored !== result.allEvents) throw new Error(`${label}: ${result.allEvents} events acknowledged but ${stored} stored`);
     return result;
-  } finally {
-    await collector.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  }, check);
 }
 
 /**

@@ -157,19 +157,25 @@ export async function storedEvents(url) {
   return (await res.json()).totalEvents;
 }
 
-async function phase(label, extra, workerOf) {
+/**
+ * Run `measure` against a collector started on `extra` flags in a temp dir, then check that
+ * every event it acknowledged is stored (`stored` reads the count), and clean up.
+ */
+export async function withCollector(label, extra, measure, stored = storedEvents) {
   const dir = mkdtempSync(join(tmpdir(), 'tidemark-bench-collector-'));
   const collector = await startCollector(dir, extra);
   try {
-    const result = await drive(workerOf(collector.url));
-    const stored = await storedEvents(collector.url);
-    if (stored !== result.allEvents) throw new Error(`${label}: ${result.allEvents} events acknowledged but ${stored} stored`);
+    const result = await measure(collector);
+    const count = await stored(collector.url);
+    if (count !== result.allEvents) throw new Error(`${label}: ${result.allEvents} events acknowledged but ${count} stored`);
     return result;
   } finally {
     await collector.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const phase = (label, extra, workerOf) => withCollector(label, extra, (collector) => drive(workerOf(collector.url)));
 
 export default async function collectorBench() {
   const http = await phase('http', [], httpWorker);
