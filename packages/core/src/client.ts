@@ -17,11 +17,11 @@ import { writeIdCookie } from './platform/browser-cookie.js';
 import { prepareEvent } from './prepare-event.js';
 import { toJsonObject, type Unreadable } from './json-safe.js';
 import { checkId, describe, unreadableError } from './validate.js';
-import { takeRescued } from './rescue.js';
+import { requeueRescued } from './rescue.js';
 import { applyConsent, CONSENT_KEY, isConsent } from './consent.js';
 import { HidePath } from './hide-path.js';
 import { UncertainLedger } from './uncertain.js';
-import { serviceWorkerHandoff, workerDelegate, type WorkerHandoff } from './platform/service-worker.js';
+import { clientHandoff, workerDelegate, type WorkerHandoff } from './platform/service-worker.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
 import { resilientStore } from './stores/resilient-store.js';
@@ -90,7 +90,7 @@ export class Tidemark {
     this.#durable = resilientStore(o.store ? () => o.store! : () => defaultStore(o.writeKey, (err) => this.#report(err)), (err) => this.#report(err));
     this.#queue = this.#createQueue();
     this.#uncertain = new UncertainLedger(storage);
-    this.#worker = this.#handoff();
+    this.#worker = o.serviceWorker ? clientHandoff(o.serviceWorker, o.transport, o.writeKey, (err) => this.#report(err)) : undefined;
     this.#flusher = this.#createFlusher();
     this.#sessions = new SessionTracker(storage, this.#clock, o.sessionTimeoutMs, (id) => this.#sessionStarted(id));
     if (o.cookie) writeIdCookie(this.#identity.anonymousId, o.cookie === true ? {} : o.cookie);
@@ -423,37 +423,11 @@ export class Tidemark {
   /** Queue events rescued by pages that died, then send any backlog soon after start. */
   async #recover(): Promise<void> {
     try {
-      const rescued = this.#consent === 'denied' ? [] : takeRescued(this.#storage);
-      if (rescued.length) {
-        // Usually the dying page's write did commit after all: queue only what the store lacks,
-        // so the rescue never sends an event twice. (Rare path: only after a page died mid-write.)
-        const queued = new Set((await this.#queue.store.peek(this.#o.maxQueueSize)).map((e) => e.event.messageId));
-        const missing = rescued.filter((e) => !queued.has(e.messageId));
-        if (missing.length) {
-          // Missing may also mean sent and removed by another drainer meanwhile: ask before sending.
-          try {
-            this.#uncertain.mark(missing.map((e) => e.messageId), this.#clock.now());
-          } catch {
-            // Storage full: they are sent without asking, and deduped by the collector.
-          }
-          await this.#queue.addPrepared(missing);
-        }
-      }
+      if (this.#consent !== 'denied') await requeueRescued(this.#storage, this.#queue, this.#uncertain, this.#clock.now(), this.#o.maxQueueSize);
       if ((await this.#queue.recount()) > 0) this.#flusher.schedule(0);
     } catch (err) {
       this.#report(new TidemarkError('storage_unavailable', 'Reading the queue at start failed', err));
     }
-  }
-
-  /** The line to the service worker that drains for this page, when one is configured and possible. */
-  #handoff(): WorkerHandoff | undefined {
-    const { serviceWorker, transport, writeKey } = this.#o;
-    if (!serviceWorker) return undefined;
-    if (!transport.workerParams) {
-      this.#report(new TidemarkError('invalid_option', 'serviceWorker needs a transport a worker can rebuild (httpTransport); this page sends its events itself'));
-      return undefined;
-    }
-    return serviceWorkerHandoff(serviceWorker, { ...transport.workerParams, writeKey }, (err) => this.#report(err));
   }
 
   /** A caller's object as plain JSON, saying once what could not be read. */

@@ -156,7 +156,7 @@ export class Flusher {
       for (const e of events) this.inFlight.add(e.messageId);
       // Journaled before the send: a page (or worker) that dies at any moment after this line
       // leaves these marked, so the next drainer asks before sending them again.
-      this.#mark(events.map((e) => e.messageId));
+      o.uncertain.mark(events.map((e) => e.messageId), o.clock.now());
       const result = await o.transport.send(events, o.context).catch(
         // Transports report failures as data; one that throws anyway is treated as a network error.
         (err: unknown): SendResult => ({ delivered: [], rejected: [], error: new TidemarkError('network', 'The transport threw', err) }),
@@ -191,15 +191,6 @@ export class Flusher {
       this.#retryAt = 0;
     }
     return this.#result(delivered, rejected);
-  }
-
-  /** Mark a send's events uncertain until its answer arrives. */
-  #mark(ids: string[]): void {
-    try {
-      this.#o.uncertain.mark(ids, this.#o.clock.now());
-    } catch {
-      // Storage full: if this send's answer is lost they are re-sent without asking, and deduped.
-    }
   }
 
   /** Wait before the next attempt: exponential with full jitter, at least `Retry-After`. */

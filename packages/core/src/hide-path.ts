@@ -78,11 +78,8 @@ export class HidePath {
     // Requests in flight and keepalive sends may land after this page is gone; the next
     // drainer asks the collector about these before sending them again.
     if (c.mayPersist) {
-      try {
-        c.uncertain.mark([...c.inFlight, ...this.#handed], c.now);
-      } catch (err) {
-        c.report(new TidemarkError('storage_unavailable', 'Marking events in flight on page hide failed', err));
-      }
+      const refused = c.uncertain.mark([...c.inFlight, ...this.#handed], c.now);
+      if (refused) c.report(new TidemarkError('storage_unavailable', 'Marking events in flight on page hide failed', refused));
     }
   }
 

@@ -89,13 +89,7 @@ export class QueueDrainer {
    * @returns what the drain achieved
    */
   async flush(explicit: boolean, uncertain?: { ids: string[]; at: number }): Promise<FlushResult> {
-    if (uncertain?.ids.length) {
-      try {
-        this.#uncertain.mark(uncertain.ids, Math.min(uncertain.at, this.#clock.now()));
-      } catch {
-        // Not kept: those events are re-sent without asking, and deduped by the collector.
-      }
-    }
+    if (uncertain) this.#uncertain.mark(uncertain.ids, Math.min(uncertain.at, this.#clock.now()));
     await this.#queue.recount();
     return this.#flusher.flush(explicit);
   }

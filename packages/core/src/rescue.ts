@@ -1,5 +1,7 @@
+import type { EventQueue } from './event-queue.js';
 import type { KeyValueStorage } from './key-value.js';
 import type { TidemarkEvent } from './types.js';
+import type { UncertainLedger } from './uncertain.js';
 
 /** Prefix of rescue keys; one key per page, so pages closing together never overwrite each other. */
 export const RESCUE_PREFIX = 'tm_rescue:';
@@ -45,4 +47,26 @@ export function takeRescued(storage: KeyValueStorage): TidemarkEvent[] {
     }
   }
   return events;
+}
+
+/**
+ * Queue again the events rescued by pages that died (at start). Usually the dying page's
+ * write did commit after all, so only what the store lacks is queued; and missing may also
+ * mean sent and removed by another drainer meanwhile, so those are marked uncertain first,
+ * to be asked about before they go. (Rare path: only after a page died mid-write.)
+ *
+ * @param storage - where the rescues are
+ * @param queue - the client's queue
+ * @param uncertain - the uncertain record
+ * @param now - the current time
+ * @param limit - most events the queue holds (how far to look for copies)
+ */
+export async function requeueRescued(storage: KeyValueStorage, queue: EventQueue, uncertain: UncertainLedger, now: number, limit: number): Promise<void> {
+  const rescued = takeRescued(storage);
+  if (!rescued.length) return;
+  const queued = new Set((await queue.store.peek(limit)).map((e) => e.event.messageId));
+  const missing = rescued.filter((e) => !queued.has(e.messageId));
+  if (!missing.length) return;
+  uncertain.mark(missing.map((e) => e.messageId), now);
+  await queue.addPrepared(missing);
 }

@@ -36,16 +36,22 @@ export class UncertainLedger {
    * Mark IDs uncertain, now. Synchronous: it runs while the page is being hidden.
    *
    * @param ids - message IDs whose fate is unknown
-   * @param now - the time of hiding (or of the failed request)
-   * @throws the storage's error (a full localStorage): the IDs are then simply re-sent, to be deduped
+   * @param now - the time of the send, the hide or the handover
+   * @returns the storage's error when it refused the record (a full custom storage), else
+   *   undefined; never throws: unmarked IDs are only re-sent without asking, to be deduped
    */
-  mark(ids: Iterable<string>, now: number): void {
+  mark(ids: Iterable<string>, now: number): unknown {
     const added = [...ids];
-    if (!added.length) return;
+    if (!added.length) return undefined;
     const mark = this.#read();
     const merged = [...new Set([...mark.ids, ...added])].slice(-MAX_IDS);
-    // The newest hide sets the grace: marks handed over later (to a service worker) keep their own time.
-    this.#storage.set(UNCERTAIN_KEY, JSON.stringify({ at: Math.max(now, mark.at), ids: merged } satisfies Mark));
+    try {
+      // The newest mark sets the grace: marks handed over later (to a service worker) keep their own time.
+      this.#storage.set(UNCERTAIN_KEY, JSON.stringify({ at: Math.max(now, mark.at), ids: merged } satisfies Mark));
+      return undefined;
+    } catch (err) {
+      return err;
+    }
   }
 
   /**

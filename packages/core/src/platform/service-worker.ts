@@ -2,6 +2,7 @@ import { WORKER_FLUSH, type WorkerFlushAnswer, type WorkerFlushMessage } from '@
 import { TidemarkError, type TidemarkErrorCode } from '../errors.js';
 import { browserGlobals as g } from './browser-globals.js';
 import type { FlushResult } from '../flusher.js';
+import type { Transport } from '../transport.js';
 import type { UncertainLedger } from '../uncertain.js';
 
 /** How long a page waits for the worker's answer before draining itself (under the same drain lock). */
@@ -61,6 +62,24 @@ export function serviceWorkerHandoff(scriptUrl: string, params: Record<string, s
       });
     },
   };
+}
+
+/**
+ * The client's line to its service worker: registered with what the worker needs to rebuild
+ * the transport, or none (reported) when the transport cannot be rebuilt there.
+ *
+ * @param scriptUrl - the `serviceWorker` option
+ * @param transport - the client's transport
+ * @param writeKey - the client's write key
+ * @param report - told why there is no worker
+ * @returns the handoff, or undefined: the page drains itself
+ */
+export function clientHandoff(scriptUrl: string, transport: Transport, writeKey: string, report: (error: TidemarkError) => void): WorkerHandoff | undefined {
+  if (!transport.workerParams) {
+    report(new TidemarkError('invalid_option', 'serviceWorker needs a transport a worker can rebuild (httpTransport); this page sends its events itself'));
+    return undefined;
+  }
+  return serviceWorkerHandoff(scriptUrl, { ...transport.workerParams, writeKey }, report);
 }
 
 /**
