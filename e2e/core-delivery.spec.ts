@@ -98,6 +98,24 @@ test('three tabs tracking at once: no event is sent by two tabs', async ({ conte
   expect(anon.size).toBe(1);
 });
 
+test('a tab that let go of the drain lock without sending: the page that wanted it looks again', async ({ context, server }) => {
+  // A page being reloaded holds the origin's drain lock until its document is gone, and sends
+  // nothing more: the new page's first drain finds the lock taken and must come back for it.
+  const holder = await context.newPage();
+  await holder.goto(`${server.url}/other.html`);
+  await holder.evaluate(() => {
+    void navigator.locks.request('tidemark-drain-wk_test', () => new Promise<void>((release) => ((window as unknown as { release: () => void }).release = release)));
+  });
+  const page = await context.newPage();
+  await page.goto(pageUrl(server, { flushAt: 5, flushInterval: 300 }));
+  await trackMany(page, 'locked', 10);
+  await page.waitForTimeout(1_000);
+  expect(arrived(server, 'locked')).toHaveLength(0); // the other tab holds the lock
+  await holder.evaluate(() => (window as unknown as { release: () => void }).release());
+  await waitForArrivals(server, 'locked', 10, 5_000);
+  expect(server.duplicates).toBe(0);
+});
+
 for (const [label, script] of [
   ['missing', 'Object.defineProperty(window, "indexedDB", { value: undefined })'],
   ['failing', 'IDBFactory.prototype.open = function () { throw new DOMException("blocked", "SecurityError"); }'],

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createTidemark, type Tidemark } from './client.js';
 import { TidemarkError } from './errors.js';
 import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
-import { localLock } from './drain-lock.js';
+import { localLock, type DrainLock } from './drain-lock.js';
 import type { TidemarkOptions } from './options.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
@@ -121,6 +121,20 @@ describe('createTidemark', () => {
     expect(transport.delivered).toHaveLength(5);
     await clock.advance(1);
     expect(names(transport.delivered).at(-1)).toBe('late');
+    void client;
+  });
+
+  it('looks again when another tab held the drain lock, which may have let go without sending', async () => {
+    // The tab that held the lock was being reloaded: it released the lock with nothing sent.
+    let busy = true;
+    const lock: DrainLock = { run: (fn, wait) => (busy && !wait ? Promise.resolve(undefined) : fn()) };
+    const { client, clock, transport } = setup({ lock, flushAt: 1, flushInterval: 2_000 });
+    client.track('queued');
+    await clock.advance(0);
+    expect(transport.sends).toHaveLength(0);
+    busy = false;
+    await clock.advance(2_000);
+    expect(names(transport.delivered)).toEqual(['session_start', 'queued']);
     void client;
   });
 

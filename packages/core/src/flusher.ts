@@ -117,11 +117,21 @@ export class Flusher {
       return explicit && !this.#runningExplicit ? this.#running.then(() => this.flush(true)) : this.#running;
     }
     this.#runningExplicit = explicit;
-    const own = () => this.#o.lock.run(() => this.#drain(explicit), explicit).then((result) => result ?? this.#result(0, 0));
+    const own = () => this.#o.lock.run(() => this.#drain(explicit), explicit).then((result) => result ?? this.#busy());
     const delegate = this.#o.delegate;
     const run = delegate && this.#o.canSend() ? delegate(explicit).then((result) => (result ? this.#delegated(result) : own())) : own();
     this.#running = run.finally(() => (this.#running = undefined));
     return this.#running;
+  }
+
+  /**
+   * Another tab holds the drain lock. It may be a page being unloaded, which lets go without
+   * sending what it held, so this one looks again after `flushInterval` rather than waiting
+   * for an event that may never come.
+   */
+  #busy(): FlushResult {
+    this.schedule();
+    return this.#result(0, 0);
   }
 
   /** What the delegate drained; while it says events are left, ask it again later. */
