@@ -5,10 +5,10 @@
 // from `app` and listens for quit and power events, none of which fire here.
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStore, initMain } from '../packages/electron/dist/index.mjs';
+import { startCountingServer } from '../packages/test-kit/src/counting-server.mjs';
 
 const event = (id) => ({
   type: 'track',
@@ -52,19 +52,6 @@ async function appendLatencyMs(dir) {
   return { p50: times[100], p99: times[198] };
 }
 
-function ackServer() {
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      server.received += JSON.parse(Buffer.concat(chunks).toString()).batch.length;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"success":true}');
-    });
-  });
-  server.received = 0;
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 function electronStandIn(userData) {
   const app = Object.assign(new EventEmitter(), {
     getPath: () => userData,
@@ -81,18 +68,16 @@ async function restartToDrainedMs(userData) {
   const earlier = new FileStore({ dir: join(userData, 'tidemark', 'queue') });
   for (let i = 0; i < 10; i++) await earlier.add(Array.from({ length: 1000 }, (_, j) => event(i * 1000 + j)));
   await earlier.close();
-  const server = await ackServer();
-  const host = `http://127.0.0.1:${server.address().port}`;
+  const server = await startCountingServer();
   const started = performance.now();
-  const client = initMain({ writeKey: 'wk_bench', host, electron: electronStandIn(userData), maxQueueSize: 20_000 });
-  while (server.received < 10_001) {
-    if (performance.now() - started > 30_000) throw new Error(`only ${server.received} of 10,001 events arrived`);
+  const client = initMain({ writeKey: 'wk_bench', host: server.url, electron: electronStandIn(userData), maxQueueSize: 20_000 });
+  while (server.received() < 10_001) {
+    if (performance.now() - started > 30_000) throw new Error(`only ${server.received()} of 10,001 events arrived`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const elapsed = performance.now() - started;
   await client.close(0);
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   return elapsed;
 }
 

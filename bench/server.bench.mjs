@@ -18,22 +18,6 @@ const DELIVER = 50_000;
 const BURST = 50_000;
 const SPOOLED = 20_000;
 
-/** A loopback server in a child process that parses each batch, counts its events and answers 200. */
-const COUNTING_SERVER = `
-  import { createServer } from 'node:http';
-  let events = 0;
-  const server = createServer((req, res) => {
-    if (req.method === 'GET') return res.end(String(events));
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      events += JSON.parse(Buffer.concat(chunks).toString('utf8')).batch.length;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"success":true}');
-    });
-  });
-  server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
-`;
-
 /** Run a server process and resolve with its URL once it prints `listening on <url>`. */
 async function startProcess(args) {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -138,7 +122,7 @@ export default async function run() {
   const rows = [];
   rows.push({ area: 'server', metric: 'track() enqueue, mean of 100,000 calls', value: await enqueueCost(createServerClient), unit: 'ns', budget: 1_000 });
 
-  const counting = await startProcess(['--input-type=module', '-e', COUNTING_SERVER]);
+  const counting = await startProcess([fileURLToPath(new URL('../packages/test-kit/src/counting-server.mjs', import.meta.url))]);
   try {
     const { rate, lost } = await deliver(createServerClient, counting.url, 'wk_bench');
     const arrived = Number(await (await fetch(counting.url)).text());

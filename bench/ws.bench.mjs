@@ -3,12 +3,12 @@
 // time to stream a 10,000-event backlog. The servers ack at once (no storage), so the
 // figures are the transport's and the protocol's cost, not a database's. With the
 // reference collector built, the backlog is also streamed into it (SQLite, dedupe).
-import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { WebSocketServer, WebSocket } from 'ws';
+import { WebSocket } from 'ws';
+import { startCountingServer } from '../packages/test-kit/src/counting-server.mjs';
 import { wsTransport } from '../packages/transport-ws/dist/index.mjs';
 
 const SAMPLES = 1_000;
@@ -16,32 +16,6 @@ const WARM_UP = 50;
 const BACKLOG = 10_000;
 const collectorDist = new URL('../packages/collector/dist/index.mjs', import.meta.url);
 
-const idsOf = (text) => JSON.parse(text).data.map((event) => event.messageId ?? event.id);
-
-/** An acking server: WebSocket and HTTP POST on /app/:appId/track. */
-async function startAckServer() {
-  const http = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ reportedIds: idsOf(Buffer.concat(chunks).toString('utf8')) }));
-    });
-  });
-  const wss = new WebSocketServer({ server: http });
-  wss.on('connection', (ws) => ws.on('message', (raw) => ws.send(JSON.stringify({ reportedIds: idsOf(String(raw)) }))));
-  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address();
-  return {
-    port,
-    close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
-    },
-  };
-}
 
 let serial = 0;
 function makeEvents(count) {
@@ -104,9 +78,9 @@ async function collectorBacklog() {
 }
 
 export default async function bench() {
-  const server = await startAckServer();
-  const url = `ws://127.0.0.1:${server.port}`;
-  const post = `http://127.0.0.1:${server.port}/app/bench/track`;
+  const server = await startCountingServer();
+  const url = server.wsUrl;
+  const post = `${server.url}/app/bench/track`;
   try {
     const transport = wsTransport({ url, appId: 'bench', WebSocket });
     const ws = await latencies(async (event) => (await transport.send([event], { writeKey: '' })).delivered.length);

@@ -1,5 +1,6 @@
 import { createTidemark, TidemarkError, VERSION, type Consent, type FlushResult, type Tidemark, type TidemarkEvents } from '@tidemark/core';
 import { httpTransport } from '@tidemark/transport-http';
+import { sayOnce } from '@tidemark/protocol';
 import { autoPageViews } from './auto-page.js';
 import { MAX_QUEUED_CALLS, type QueuedCall } from './call-queue.js';
 import type { ScriptTagOptions } from './options.js';
@@ -85,13 +86,8 @@ export function createTidemarkGlobal(target: object = {}, defaults: Partial<Scri
   let clock: ReplayClock | undefined;
   let buffer: QueuedCall[] = [];
   const readyCallbacks: Array<(tidemark: TidemarkGlobal) => void> = [];
-  const warned = new Set<string>();
-
-  const warnOnce = (key: string, message: string, detail?: unknown) => {
-    if (warned.has(key)) return;
-    warned.add(key);
-    console.warn(`[tidemark] ${message}`, ...(detail === undefined ? [] : [detail]));
-  };
+  const say = sayOnce((line: string, ...detail: unknown[]) => console.warn(line, ...detail));
+  const warnOnce = (key: string, message: string, detail?: unknown) => say(key, `[tidemark] ${message}`, ...(detail === undefined ? [] : [detail]));
   const later = (method: string, args: unknown[], resolve?: (value: unknown) => void) => {
     if (buffer.length < MAX_QUEUED_CALLS) buffer.push([method, args, Date.now(), resolve]);
     else warnOnce('buffer', `${MAX_QUEUED_CALLS} calls are waiting for init(); later ones are dropped until it runs`);

@@ -5,7 +5,7 @@
 // Configured by its registration URL, which the client writes:
 // `/tidemark-sw.js?writeKey=…&host=…[&path=…][&receiptsPath=…]`.
 import { memoryKeyValue, QueueDrainer, type KeyValueStorage } from '@tidemark/core';
-import { WORKER_FLUSH, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
+import { sayOnce, WORKER_FLUSH, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
 import { httpTransport } from '@tidemark/transport-http';
 import { createStore, del, get, set } from 'idb-keyval';
 
@@ -44,10 +44,8 @@ function startDrainer(): { drainer: QueueDrainer; ready: Promise<void> } {
   const { storage, ready } = persistedStorage(`tidemark-worker-${writeKey}`);
   const transport = httpTransport({ host, ...(params.get('path') && { path: params.get('path')! }), ...(params.get('receiptsPath') && { receiptsPath: params.get('receiptsPath')! }) });
   // Each kind of problem once in the worker's console: an outage fails every retry.
-  const said = new Set<string>();
-  const onError = (err: { code: string; message: string }) => {
-    if (!said.has(err.code)) said.add(err.code), console.warn(`[tidemark] ${err.message}`);
-  };
+  const warn = sayOnce((line: string) => console.warn(line));
+  const onError = (err: { code: string; message: string }) => warn(err.code, `[tidemark] ${err.message}`);
   return { drainer: new QueueDrainer({ writeKey, transport, storage, onError }), ready };
 }
 

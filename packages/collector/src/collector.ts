@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { sayOnce } from '@tidemark/protocol';
 import { CollectorError } from './errors.js';
 import { KeyRing } from './http/auth.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -74,11 +75,10 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       }
     },
   });
-  const storageErrors = new Set<string>();
+  const sayStorageError = sayOnce((line: string, fields: Record<string, unknown>) => logger.error(line, fields));
   const onStorageError = (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    if (!storageErrors.has(message)) logger.error('a commit failed; the clients will resend', { error: message });
-    storageErrors.add(message);
+    sayStorageError(message, 'a commit failed; the clients will resend', { error: message });
   };
   const deps: RouteDeps = {
     options: opts,

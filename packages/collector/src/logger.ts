@@ -1,9 +1,6 @@
-/** Where the collector reports what it does. Each method gets a message and optional fields. */
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+import type { Logger } from '@tidemark/protocol';
+
+export type { Logger } from '@tidemark/protocol';
 
 /**
  * The default logger of the library: quiet about routine work, loud about problems.

@@ -1,3 +1,4 @@
+import { numberOption, type NumberBounds } from '@tidemark/protocol';
 import { CollectorError } from './errors.js';
 import { quietLogger, type Logger } from './logger.js';
 
@@ -145,9 +146,13 @@ export interface ResolvedOptions {
   logger: Logger;
 }
 
+const invalid = (message: string) => new CollectorError('invalid_option', message);
 const fail = (message: string): never => {
-  throw new CollectorError('invalid_option', message);
+  throw invalid(message);
 };
+/** An integer option within `bounds` (at least 1 unless they say otherwise), or its default. */
+const integer = (value: unknown, name: string, fallback: number, bounds: Partial<NumberBounds> = {}): number =>
+  numberOption(name, value, fallback, { min: 1, ...bounds, integer: true }, invalid);
 
 function keyList(value: unknown, name: string, example: string): string[] {
   if (value === undefined) return [];
@@ -160,12 +165,6 @@ function keyList(value: unknown, name: string, example: string): string[] {
   return [...new Set(value as string[])];
 }
 
-function positiveInt(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(`${name} must be a positive integer, got ${String(value)}`);
-  return value as number;
-}
-
 function resolveClickHouse(options: ClickHouseOptions | undefined): Required<ClickHouseOptions> {
   if (!options || !Array.isArray(options.urls) || options.urls.length === 0) fail("clickhouse.urls is required with store: 'clickhouse' (pass { clickhouse: { urls: ['http://127.0.0.1:8123'] } })");
   const urls = options!.urls;
@@ -175,13 +174,11 @@ function resolveClickHouse(options: ClickHouseOptions | undefined): Required<Cli
   const database = options!.database ?? 'tidemark';
   if (typeof database !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(database)) fail(`clickhouse.database must be a plain identifier (letters, digits, _), got ${JSON.stringify(database)}`);
   const replicated = options!.replicated ?? false;
-  const insertQuorum = positiveInt(options!.insertQuorum, 'clickhouse.insertQuorum', 1);
+  const insertQuorum = integer(options!.insertQuorum, 'clickhouse.insertQuorum', 1);
   if (insertQuorum > 1 && !replicated) fail('clickhouse.insertQuorum above 1 needs replicated: true (a quorum is counted among replicas)');
-  const lingerMs = options!.lingerMs ?? 20;
-  if (!Number.isInteger(lingerMs) || lingerMs < 0 || lingerMs > 10_000) fail(`clickhouse.lingerMs must be an integer from 0 to 10000, got ${String(lingerMs)}`);
-  const exportSettleMs = options!.exportSettleMs ?? 30_000;
-  if (!Number.isInteger(exportSettleMs) || exportSettleMs < 0) fail(`clickhouse.exportSettleMs must be a non-negative integer, got ${String(exportSettleMs)}`);
-  const retryBudgetMs = positiveInt(options!.retryBudgetMs, 'clickhouse.retryBudgetMs', 8_000);
+  const lingerMs = integer(options!.lingerMs, 'clickhouse.lingerMs', 20, { min: 0, max: 10_000 });
+  const exportSettleMs = integer(options!.exportSettleMs, 'clickhouse.exportSettleMs', 30_000, { min: 0 });
+  const retryBudgetMs = integer(options!.retryBudgetMs, 'clickhouse.retryBudgetMs', 8_000);
   return { urls: urls.map((url) => url.replace(/\/$/, '')), database, replicated, insertQuorum, lingerMs, exportSettleMs, retryBudgetMs };
 }
 
@@ -194,8 +191,7 @@ function resolveClickHouse(options: ClickHouseOptions | undefined): Required<Cli
  */
 export function resolveOptions(options: CollectorOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') fail("options are required (pass { dbPath: './tidemark.db', writeKeys: ['wk_…'], readKeys: ['rk_…'] })");
-  const port = options.port ?? 8787;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`port must be an integer from 0 to 65535, got ${String(options.port)}`);
+  const port = integer(options.port, 'port', 8787, { min: 0, max: 65535 });
   const host = options.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') fail('host must be a non-empty string (e.g. 127.0.0.1)');
   const store = options.store ?? 'sqlite';
@@ -211,8 +207,8 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
   if (shared !== undefined) fail(`the key ${JSON.stringify(shared)} is both a read key and a write key or app ID; read keys must be secret and distinct`);
   const rateLimit = options.rateLimit ?? { perSecond: 1000, burst: 1000 };
   if (rateLimit !== false) {
-    positiveInt(rateLimit.perSecond, 'rateLimit.perSecond', 1);
-    positiveInt(rateLimit.burst, 'rateLimit.burst', 1);
+    integer(rateLimit.perSecond, 'rateLimit.perSecond', 1);
+    integer(rateLimit.burst, 'rateLimit.burst', 1);
   }
   const synchronous = options.synchronous ?? 'normal';
   if (synchronous !== 'normal' && synchronous !== 'full') fail(`synchronous must be 'normal' or 'full', got ${String(synchronous)}`);
@@ -227,11 +223,11 @@ export function resolveOptions(options: CollectorOptions): ResolvedOptions {
     appIds,
     rateLimit,
     synchronous,
-    maxGroupEvents: positiveInt(options.maxGroupEvents, 'maxGroupEvents', store === 'clickhouse' ? 5000 : 2000),
-    maxPendingEvents: positiveInt(options.maxPendingEvents, 'maxPendingEvents', 100_000),
-    maxConnectionsPerAddress: positiveInt(options.maxConnectionsPerAddress, 'maxConnectionsPerAddress', 64),
-    pingIntervalMs: positiveInt(options.pingIntervalMs, 'pingIntervalMs', 30_000),
-    requestTimeoutMs: positiveInt(options.requestTimeoutMs, 'requestTimeoutMs', 30_000),
+    maxGroupEvents: integer(options.maxGroupEvents, 'maxGroupEvents', store === 'clickhouse' ? 5000 : 2000),
+    maxPendingEvents: integer(options.maxPendingEvents, 'maxPendingEvents', 100_000),
+    maxConnectionsPerAddress: integer(options.maxConnectionsPerAddress, 'maxConnectionsPerAddress', 64),
+    pingIntervalMs: integer(options.pingIntervalMs, 'pingIntervalMs', 30_000),
+    requestTimeoutMs: integer(options.requestTimeoutMs, 'requestTimeoutMs', 30_000),
     logger: options.logger ?? quietLogger(),
   };
 }

@@ -1,8 +1,9 @@
 // Over 300 lines: the public API (each method with its JSDoc) and the constructor that builds the pipeline, one small method per stage; the stages themselves (queue, flusher, hide path, consent, context) live in their own files.
+import { describeValue, sayOnce } from '@tidemark/protocol';
 import { messageId } from './message-id.js';
 import { systemClock, type Clock } from './clock.js';
 import { Emitter } from './emitter.js';
-import { TidemarkError, type TidemarkErrorCode } from './errors.js';
+import { TidemarkError } from './errors.js';
 import { EventQueue, type DropInfo } from './event-queue.js';
 import { Flusher, type FlushResult } from './flusher.js';
 import { Identity } from './identity.js';
@@ -16,7 +17,7 @@ import { EventContextBuilder } from './event-context.js';
 import { writeIdCookie } from './platform/browser-cookie.js';
 import { prepareEvent } from './prepare-event.js';
 import { toJsonObject, type Unreadable } from './json-safe.js';
-import { checkId, describe, unreadableError } from './validate.js';
+import { checkId, unreadableError } from './validate.js';
 import { requeueRescued } from './rescue.js';
 import { applyConsent, CONSENT_KEY, isConsent } from './consent.js';
 import { HidePath } from './hide-path.js';
@@ -65,7 +66,8 @@ export class Tidemark {
   readonly #uncertain: UncertainLedger;
   /** The service worker that drains for this page, when `serviceWorker` is set. */
   readonly #worker: WorkerHandoff | undefined;
-  readonly #warned = new Set<TidemarkErrorCode>();
+  /** The console line of each error code, once (listeners hear every occurrence). */
+  readonly #warn = sayOnce((line: string) => console.warn(line));
   readonly #unsubscribe: Array<() => void> = [];
   #consent: Consent;
   #closed = false;
@@ -145,7 +147,7 @@ export class Tidemark {
   page(name?: string, properties?: Record<string, unknown>): void {
     this.#guard(() => {
       if (name !== undefined && name !== null && (typeof name !== 'string' || name.length > LIMITS.maxEventNameLength)) {
-        throw new TidemarkError('invalid_event', `page() name must be a string of at most ${LIMITS.maxEventNameLength} characters (got ${describe(name)})`);
+        throw new TidemarkError('invalid_event', `page() name must be a string of at most ${LIMITS.maxEventNameLength} characters (got ${describeValue(name)})`);
       }
       this.#context.invalidate(); // an SPA may have changed the URL in this very tick
       const page = this.#context.page() as JsonObject | undefined;
@@ -267,7 +269,7 @@ export class Tidemark {
    * @param consent - the new state
    */
   setConsent(consent: Consent): void {
-    if (!isConsent(consent)) return this.#report(new TidemarkError('invalid_option', `setConsent() takes 'pending', 'granted' or 'denied' (got ${describe(consent)})`));
+    if (!isConsent(consent)) return this.#report(new TidemarkError('invalid_option', `setConsent() takes 'pending', 'granted' or 'denied' (got ${describeValue(consent)})`));
     const previous = this.#consent;
     this.#consent = consent;
     this.#guard(() => this.#storage.set(CONSENT_KEY, consent));
@@ -449,11 +451,7 @@ export class Tidemark {
 
   #report(error: TidemarkError): void {
     this.#emitter.emit('error', error);
-    // Say each distinct problem once in the console, never once per event.
-    if ((this.#o.debug || !this.#emitter.has('error')) && !this.#warned.has(error.code)) {
-      this.#warned.add(error.code);
-      console.warn(`[tidemark] ${error.message}`);
-    }
+    if (this.#o.debug || !this.#emitter.has('error')) this.#warn(error.code, `[tidemark] ${error.message}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { numberOption } from '@tidemark/protocol';
 import { TidemarkError } from './errors.js';
 import type { KeyValueStorage } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -82,13 +83,8 @@ export const DEFAULTS = {
   sessionTimeoutMs: 30 * 60 * 1000,
 } as const;
 
-const positive = (options: TidemarkOptions, name: keyof typeof DEFAULTS, min: number, max: number): number => {
-  const value = options[name] ?? DEFAULTS[name];
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new TidemarkError('invalid_option', `${name} must be a number from ${min} to ${max} (got ${String(value)}); default ${DEFAULTS[name]}`);
-  }
-  return value;
-};
+const positive = (options: TidemarkOptions, name: keyof typeof DEFAULTS, min: number, max: number): number =>
+  numberOption(name, options[name], DEFAULTS[name], { min, max }, (message) => new TidemarkError('invalid_option', message));
 
 /**
  * Check options at set-up and apply defaults. Misuse throws at once, with the fix in the

@@ -2,7 +2,8 @@ import { TidemarkError } from './errors.js';
 import { eventJson, utf8Length } from '@tidemark/protocol';
 import { toJsonObject, type Unreadable } from './json-safe.js';
 import { LIMITS, type TidemarkEvent } from './types.js';
-import { describe, unreadableError } from './validate.js';
+import { describeValue } from '@tidemark/protocol';
+import { unreadableError } from './validate.js';
 
 /** The deferred stages between a call and the queue: validate → make JSON-safe → `beforeSend` → size check. */
 export interface PrepareStages {
@@ -27,7 +28,7 @@ export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): Tidem
     const name = event.event as unknown;
     if (typeof name !== 'string' || !name.trim() || name.length > LIMITS.maxEventNameLength) {
       stages.report(
-        new TidemarkError('invalid_event', `track() needs an event name: a non-empty string of at most ${LIMITS.maxEventNameLength} characters (got ${describe(name)})`),
+        new TidemarkError('invalid_event', `track() needs an event name: a non-empty string of at most ${LIMITS.maxEventNameLength} characters (got ${describeValue(name)})`),
       );
       return undefined;
     }

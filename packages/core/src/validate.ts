@@ -1,21 +1,10 @@
+import { describeValue } from '@tidemark/protocol';
 import { TidemarkError } from './errors.js';
 import { LIMITS } from './types.js';
 
 // Control characters have no place in IDs, and the collector refuses them (they separate the
 // parts of its dedupe keys).
 const CONTROL = /[\u0000-\u001f\u007f]/;
-
-/**
- * A short description of a value for an error message: never the value itself when it is
- * long, and never anything that could throw while being described.
- *
- * @param value - what the caller passed
- * @returns e.g. `"Signup"`, `a string of 512 characters`, `number`, `null`
- */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  return value === null ? 'null' : typeof value;
-}
 
 /**
  * Whether `value` is an ID the collector will take: a non-empty string of at most
@@ -39,7 +28,7 @@ export function isValidId(value: unknown): value is string {
  */
 export function checkId(value: unknown, what: string): asserts value is string {
   if (!isValidId(value)) {
-    throw new TidemarkError('invalid_event', `${what} must be a non-empty string of at most ${LIMITS.maxIdLength} characters without control characters (got ${describe(value)}); use your database ID, not a token`);
+    throw new TidemarkError('invalid_event', `${what} must be a non-empty string of at most ${LIMITS.maxIdLength} characters without control characters (got ${describeValue(value)}); use your database ID, not a token`);
   }
 }
 

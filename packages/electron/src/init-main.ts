@@ -1,6 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { join } from 'node:path';
 import { localLock, Tidemark, TidemarkError, VERSION, type TidemarkEvent, type TidemarkOptions, type Transport } from '@tidemark/core';
+import { sayOnce } from '@tidemark/protocol';
 import { FileStore } from '@tidemark/node-store';
 import { httpTransport } from '@tidemark/transport-http';
 import { eventDeviceContext, installDeviceId, readDeviceInfo, sessionDeviceContext } from './device-info.js';
@@ -69,14 +70,9 @@ export function buildMainParts(options: InitMainOptions): MainParts {
   if ((app as { isReady?: () => boolean }).isReady?.() === false) {
     throw new TidemarkError('invalid_option', 'initMain needs the app to be ready (call it in app.whenReady().then(…))');
   }
-  const warned = new Set<string>();
-  const report = (error: TidemarkError) => {
-    if (options.onError) return options.onError(error);
-    // Like the core without a listener: say each distinct problem once.
-    if (warned.has(error.code)) return;
-    warned.add(error.code);
-    console.warn(`[tidemark] ${error.message}`);
-  };
+  // Like the core without a listener: say each distinct problem once.
+  const warn = sayOnce((line: string) => console.warn(line));
+  const report = (error: TidemarkError) => (options.onError ? options.onError(error) : warn(error.code, `[tidemark] ${error.message}`));
 
   const dataDir = dir ?? join(app.getPath('userData'), 'tidemark');
   const storage = fileKeyValue({ path: join(dataDir, 'state.json'), onWarning: report });

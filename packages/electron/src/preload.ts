@@ -1,4 +1,5 @@
 import type { TidemarkErrorCode } from '@tidemark/core';
+import { sayOnce } from '@tidemark/protocol';
 import type { ElectronPreload } from './electron-types.js';
 import { IPC_CHANNEL, type IpcMethod, type IpcReply, type IpcRequest, type RendererPage } from './ipc-protocol.js';
 
@@ -82,14 +83,8 @@ function plain(value: unknown): unknown {
  * window.tidemark.track('Opened Settings');
  */
 export function exposeTidemark(electron: ElectronPreload, options: ExposeOptions = {}): TidemarkRendererApi {
-  const warned = new Set<string>();
-  const report =
-    options.onError ??
-    ((error: { code: string; message: string }) => {
-      if (warned.has(error.code)) return;
-      warned.add(error.code);
-      console.warn(`[tidemark] ${error.message}`);
-    });
+  const warn = sayOnce((line: string) => console.warn(line));
+  const report = options.onError ?? ((error: { code: string; message: string }) => warn(error.code, `[tidemark] ${error.message}`));
 
   async function call(method: IpcMethod, args: unknown[]): Promise<unknown> {
     let request: IpcRequest;

@@ -4,6 +4,7 @@ export type { EventType, JsonValue, JsonObject, PageContext, CampaignContext, Ev
 export { LIMITS, ANONYMOUS_ID_PATTERN } from './wire.js';
 export { WORKER_FLUSH } from './worker-messages.js';
 export type { DropReason, DropInfo } from './drops.js';
+export type { Logger } from './logger.js';
 export { CodedError } from './coded-error.js';
 export type { WorkerFlushMessage, WorkerFlushAnswer } from './worker-messages.js';
 export { eventJson, utf8Length } from './event-json.js';
@@ -12,5 +13,8 @@ export type { StatusClass } from './status.js';
 export { parseRetryAfter, MAX_RETRY_AFTER_MS, backoffDelay, BROWSER_BACKOFF, SERVER_BACKOFF } from './retry.js';
 export type { BackoffPolicy } from './retry.js';
 export { BatchSize, BATCH_ENVELOPE_BYTES } from './batch.js';
+export { sayOnce } from './say-once.js';
+export { describeValue, numberOption } from './option-values.js';
+export type { NumberBounds } from './option-values.js';
 export { messageId, messageIds, setRandomValues, webCryptoRandom } from './message-id.js';
 export type { RandomValues } from './message-id.js';

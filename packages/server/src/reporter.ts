@@ -1,5 +1,5 @@
 import { TidemarkError } from '@tidemark/core';
-import type { Logger } from './server-options.js';
+import { sayOnce, type Logger } from '@tidemark/protocol';
 
 /**
  * Where problems after set-up go: the app's `onError` (every occurrence, for its metrics) and,
@@ -9,7 +9,7 @@ import type { Logger } from './server-options.js';
 export class Reporter {
   readonly #onError: ((error: TidemarkError) => void) | undefined;
   readonly #logger: Logger | undefined;
-  readonly #seen = new Set<string>();
+  readonly #warnOnce: (key: string, line: string) => void;
 
   /**
    * @param onError - the app's callback, if any
@@ -18,6 +18,7 @@ export class Reporter {
   constructor(onError: ((error: TidemarkError) => void) | undefined, logger: Logger | undefined) {
     this.#onError = onError;
     this.#logger = logger;
+    this.#warnOnce = sayOnce((line: string) => logger?.warn(line));
   }
 
   /** Whether debug logging is on. */
@@ -37,10 +38,7 @@ export class Reporter {
     } catch {
       // The app's own handler failed; the client carries on.
     }
-    if (this.#logger && !this.#seen.has(key)) {
-      this.#seen.add(key);
-      this.#safe(() => this.#logger?.warn(`tidemark: ${error.code}: ${error.message}`));
-    }
+    if (this.#logger) this.#warnOnce(key, `tidemark: ${error.code}: ${error.message}`);
   }
 
   /**
@@ -51,10 +49,7 @@ export class Reporter {
    * @param key - what makes it distinct
    */
   warn(message: string, key: string): void {
-    if (this.#logger && !this.#seen.has(key)) {
-      this.#seen.add(key);
-      this.#safe(() => this.#logger?.warn(`tidemark: ${message}`));
-    }
+    if (this.#logger) this.#warnOnce(key, `tidemark: ${message}`);
   }
 
   /**
@@ -63,12 +58,8 @@ export class Reporter {
    * @param message - the line, without the `tidemark:` prefix
    */
   log(message: string): void {
-    if (this.#logger) this.#safe(() => this.#logger?.log(`tidemark: ${message}`));
-  }
-
-  #safe(fn: () => void): void {
     try {
-      fn();
+      this.#logger?.info(`tidemark: ${message}`);
     } catch {
       // A broken logger must not break tracking.
     }

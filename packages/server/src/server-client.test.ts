@@ -232,7 +232,7 @@ describe('bad input', () => {
 describe('debug logging', () => {
   it('logs each distinct problem once and never a forged value', async () => {
     const lines: string[] = [];
-    const logger = { log: (line: string) => lines.push(`log ${line}`), warn: (line: string) => lines.push(`warn ${line}`) };
+    const logger = { info: (line: string) => lines.push(`info ${line}`), warn: (line: string) => lines.push(`warn ${line}`), error: (line: string) => lines.push(`error ${line}`) };
     const tm = client({ debug: true, logger });
     for (let i = 0; i < 5; i++) await tm.track({ event: 'Checkout', anonymousId: 'evil\r\nX-Injected: 1' });
     for (let i = 0; i < 5; i++) await tm.track({ event: '' });

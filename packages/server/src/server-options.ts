@@ -1,15 +1,9 @@
 import { TidemarkError, systemClock, type Clock } from '@tidemark/core';
 import { createNodeHttpFetch, type FetchLike } from './node-http-fetch.js';
 
-/** Where log lines go when `debug` is on. */
-export interface Logger {
-  log(message: string): void;
-  warn(message: string): void;
-}
+import { describeValue, numberOption, type DropInfo, type Logger } from '@tidemark/protocol';
 
-import type { DropInfo } from '@tidemark/protocol';
-
-export type { DropInfo, DropReason } from '@tidemark/protocol';
+export type { DropInfo, DropReason, Logger } from '@tidemark/protocol';
 
 /** Options of the durable spool ({@link ServerClientOptions.spool}). */
 export interface SpoolOptions {
@@ -133,7 +127,7 @@ const MIB = 1024 * 1024;
 export function resolveServerOptions(input: ServerClientOptions | string): ResolvedServerOptions {
   const options: ServerClientOptions = typeof input === 'string' ? { writeKey: input } : input;
   if (options === null || typeof options !== 'object') {
-    throw invalid(`options must be an object or a write key string (got ${describe(options)})`);
+    throw invalid(`options must be an object or a write key string (got ${describeValue(options)})`);
   }
   const writeKey = options.writeKey ?? options.apiKey;
   if (typeof writeKey !== 'string' || writeKey.length === 0) {
@@ -194,10 +188,10 @@ export function endpointOf(host: string, path: string): string {
   try {
     url = new URL(host);
   } catch (cause) {
-    throw new TidemarkError('invalid_option', `host must be an http(s) URL such as 'https://collector.example.com' (got ${describe(host)})`, cause);
+    throw new TidemarkError('invalid_option', `host must be an http(s) URL such as 'https://collector.example.com' (got ${describeValue(host)})`, cause);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalid(`host must use http: or https: (got ${describe(url.protocol)})`);
+    throw invalid(`host must use http: or https: (got ${describeValue(url.protocol)})`);
   }
   const base = url.href.replace(/\/+$/, '');
   return base.endsWith(path) ? base : base + path;
@@ -209,11 +203,7 @@ export function endpointOf(host: string, path: string): string {
  * @throws TidemarkError `invalid_option` naming the option, the range and the value given
  */
 export function integerIn(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(`${name} must be an integer from ${min} to ${max} (got ${describe(value)})`);
-  }
-  return value;
+  return numberOption(name, value, fallback, { min, max, integer: true }, invalid);
 }
 
 /** The spool option checked: a directory path, or nothing. */
@@ -221,22 +211,11 @@ function spoolOptions(spool: unknown): SpoolOptions | undefined {
   if (spool === undefined) return undefined;
   const dir = (spool as { dir?: unknown } | null)?.dir;
   if (typeof dir !== 'string' || dir.length === 0) {
-    throw invalid(`spool needs a directory (pass { spool: { dir: '/var/lib/my-app/tidemark' } }; dir: ${describe(dir)})`);
+    throw invalid(`spool needs a directory (pass { spool: { dir: '/var/lib/my-app/tidemark' } }; dir: ${describeValue(dir)})`);
   }
   return { dir };
 }
 
 function invalid(message: string): TidemarkError {
   return new TidemarkError('invalid_option', message);
-}
-
-/** A short, printable rendering of a bad option value for an error message. */
-function describe(value: unknown): string {
-  let text: string;
-  try {
-    text = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  } catch {
-    text = typeof value; // an object without a prototype has no toString
-  }
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

@@ -1,4 +1,4 @@
-import { LIMITS } from '@tidemark/protocol';
+import { LIMITS, numberOption } from '@tidemark/protocol';
 import { TidemarkError, systemClock } from '@tidemark/core';
 import type { Clock, Lifecycle, TidemarkEvent, Transport } from '@tidemark/core';
 
@@ -117,13 +117,8 @@ export interface ResolvedOptions {
 
 const invalid = (message: string) => new TidemarkError('invalid_option', message);
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalid(`${name} must be a positive number of milliseconds or events (got ${String(value)})`);
-  }
-  return value;
-}
+/** Milliseconds and event counts: whole, and at least 1 (a zero timeout or batch would spin). */
+const positive = (name: string, value: number | undefined, fallback: number): number => numberOption(name, value, fallback, { min: 1, integer: true }, invalid);
 
 /**
  * Apply defaults and check options; misuse throws at once with the fix in the message.
@@ -156,9 +151,9 @@ export function resolveWsOptions(options: WsTransportOptions, nucleus: EventEnco
     appId,
     writeKey: options.writeKey || undefined,
     ackTimeoutMs: positive('ackTimeoutMs', options.ackTimeoutMs, 10_000),
-    maxInFlight: Math.max(1, Math.floor(positive('maxInFlight', options.maxInFlight, 1_000))),
+    maxInFlight: positive('maxInFlight', options.maxInFlight, 1_000),
     fallback: options.fallback,
-    fallbackAfterAttempts: Math.ceil(positive('fallbackAfterAttempts', options.fallbackAfterAttempts, 3)),
+    fallbackAfterAttempts: positive('fallbackAfterAttempts', options.fallbackAfterAttempts, 3),
     fallbackAfterMs: positive('fallbackAfterMs', options.fallbackAfterMs, 5_000),
     minReconnectDelayMs,
     maxReconnectDelayMs: Math.max(minReconnectDelayMs, positive('maxReconnectDelayMs', options.maxReconnectDelayMs, 30_000)),
