@@ -12,6 +12,7 @@ import { openBarePage } from './bare-cdp.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const HARNESS = join(root, 'e2e/harness/dist/harness.js');
+const SERVICE_WORKER = join(root, 'packages/cdn/dist/tidemark-sw.js');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Serve the harness cross-origin-isolated, so performance.now() has 5 µs resolution, not 100 µs. */
@@ -19,6 +20,7 @@ async function startPageServer() {
   const server = createServer((req, res) => {
     const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' };
     if (req.url === '/harness.js') return res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(readFileSync(HARNESS));
+    if (req.url.startsWith('/tidemark-sw.js')) return res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' }).end(readFileSync(SERVICE_WORKER));
     res.writeHead(200, { ...headers, 'Content-Type': 'text/html' }).end('<!doctype html><title>bench</title><script src="/harness.js"></script>');
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -34,7 +36,7 @@ export default async function run() {
 
   const { startCollector } = await import(join(root, 'packages/collector/dist/index.mjs'));
   const dir = mkdtempSync(join(tmpdir(), 'tm-bench-core-'));
-  const collector = await startCollector({ port: 0, dbPath: join(dir, 'bench.db'), writeKeys: ['wk_bench', 'wk_fill'], readKeys: ['rk_bench'], logger: { info() {}, warn() {}, error() {} } });
+  const collector = await startCollector({ port: 0, dbPath: join(dir, 'bench.db'), writeKeys: ['wk_bench', 'wk_fill', 'wk_sw'], readKeys: ['rk_bench'], logger: { info() {}, warn() {}, error() {} } });
   const pages = await startPageServer();
   const browser = await launchChromium();
   try {
@@ -85,6 +87,28 @@ export default async function run() {
       const delivered = collector.stats().stored - before;
       const totalUs = (((await taskSeconds()) - t0 - idleRate * (Date.now() - w0)) * 1e6) / 10_000;
       rows.push({ area: 'core', metric: `main-thread per event in all (${delivered} delivered)`, value: totalUs, unit: 'µs', budget: 20 });
+
+      // 2b. The same with the opt-in service worker sending (`serviceWorker`): the page only
+      //     validates and persists; requests leave from the worker's thread.
+      await bare.evaluate(`(async () => {
+        const tm = TM.createTidemark({ writeKey: 'wk_sw', transport: TM.httpTransport({ host: ${JSON.stringify(collector.url)} }), flushInterval: 250, serviceWorker: '/tidemark-sw.js' });
+        for (let i = 0; i < 200 && !navigator.serviceWorker.controller; i++) await new Promise((r) => setTimeout(r, 25));
+        if (!navigator.serviceWorker.controller) throw new Error('the service worker did not take control');
+        window.tmSw = tm;
+      })()`);
+      const swBefore = collector.stats().stored;
+      const s0 = await taskSeconds();
+      const sw0 = Date.now();
+      await bare.evaluate(`(async () => {
+        for (let b = 0; b < 100; b++) {
+          for (let i = 0; i < 100; i++) window.tmSw.track('Item Viewed', { i, b, sku: 'sku-' + i });
+          await new Promise((r) => setTimeout(r, 0));
+        }
+      })()`);
+      for (let i = 0; i < 400 && collector.stats().stored - swBefore < 10_000; i++) await new Promise((r) => setTimeout(r, 25));
+      const swDelivered = collector.stats().stored - swBefore;
+      const swUs = (((await taskSeconds()) - s0 - idleRate * (Date.now() - sw0)) * 1e6) / 10_000;
+      rows.push({ area: 'core', metric: `main-thread per event in all, service worker sending (${swDelivered} delivered)`, value: swUs, unit: 'µs', budget: 20 });
 
       // The platform's share, for scale: a bare fetch (GET of the collector's health route) and the
       // raw IndexedDB put rate of this Chromium, with no SDK code involved.

@@ -92,7 +92,7 @@ export class Tidemark {
     this.#durable = resilientStore(o.store ? () => o.store! : () => defaultStore(o.writeKey, (err) => this.#report(err)), (err) => this.#report(err));
     this.#queue = this.#createQueue();
     this.#uncertain = new UncertainLedger(storage);
-    this.#worker = o.serviceWorker ? clientHandoff(o.serviceWorker, o.transport, o.writeKey, (err) => this.#report(err)) : undefined;
+    this.#worker = o.serviceWorker ? clientHandoff(o.serviceWorker, o.transport, o.writeKey, o.store !== undefined, (err) => this.#report(err)) : undefined;
     this.#flusher = this.#createFlusher();
     this.#sessions = new SessionTracker(storage, this.#clock, o.sessionTimeoutMs, (id) => this.#sessionStarted(id));
     if (o.cookie) writeIdCookie(this.#identity.anonymousId, o.cookie === true ? {} : o.cookie);
@@ -339,7 +339,7 @@ export class Tidemark {
       canSend: () => this.#consent === 'granted' && !this.#closed,
       deliveredOnHide: this.#hide.deliveredOnHide,
       uncertain: this.#uncertain,
-      ...(this.#worker && { delegate: workerDelegate(this.#worker, o.writeKey, this.#uncertain, () => this.#clock.now()) }),
+      ...(this.#worker && { delegate: workerDelegate(this.#worker, o.writeKey, this.#uncertain, () => this.#clock.now(), () => this.#workerDrains()) }),
       onDelivered: (messageIds) => {
         this.#hide.forget(messageIds);
         this.#emitter.emit('delivered', { messageIds });
@@ -369,11 +369,16 @@ export class Tidemark {
     void this.#flusher.flush(false);
   }
 
+  /** Whether the service worker drains this page's queue: it controls the page, and the queue is the IndexedDB one it reads. */
+  #workerDrains(): boolean {
+    return !!this.#worker?.controls() && this.#queue.store === this.#durable && this.#durable.kind === 'indexeddb';
+  }
+
   /** The page is being hidden or unloaded: its last chance to save and send. */
   #hidden(): void {
     const o = this.#o;
     // The worker outlives this page: it sends what this page stored, so nothing goes by keepalive.
-    const delegated = this.#worker?.controls() ?? false;
+    const delegated = this.#workerDrains();
     if (delegated) void this.#flusher.flush(false);
     this.#hide.hide({
       queue: this.#queue,

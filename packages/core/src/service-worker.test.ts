@@ -1,6 +1,7 @@
 // Service-worker delivery, as logic: a page client hands its drains to a worker that runs a
-// QueueDrainer over the same queue. The browser's side (registration, control, Background
+// QueueDrainer over the same IndexedDB queue (fake-indexeddb here). The browser's side (registration, control, Background
 // Sync, real IndexedDB) is tested in Chromium by e2e/delivery-copies and service-worker-sync.
+import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTidemark } from './client.js';
 import { localLock } from './drain-lock.js';
@@ -9,6 +10,7 @@ import type { Lifecycle } from './lifecycle.js';
 import { WORKER_FLUSH, type WorkerFlushMessage } from '@tidemark/protocol';
 import { QueueDrainer } from './queue-drainer.js';
 import type { QueueStore } from './queue-store.js';
+import { indexedDbStore } from './stores/indexeddb-store.js';
 import { memoryStore } from './stores/memory-store.js';
 import type { Transport } from './transport.js';
 import { UNCERTAIN_KEY } from './uncertain.js';
@@ -18,9 +20,13 @@ const SCRIPT = '/tidemark-sw.js';
 /** One clock for the page and the worker, as in a browser. */
 let clock = manualClock();
 
+/** The default queue of write key `wk`: the one the pages and the worker share. */
+const queueOfWk = () => indexedDbStore({ dbName: 'tidemark-wk' });
+
 /** A worker on the page's queue, behind a stand-in for `navigator.serviceWorker`. */
-function installWorker(store: QueueStore, options: { controls?: boolean; scriptURL?: string; transport?: Transport } = {}) {
+function installWorker(options: { controls?: boolean; scriptURL?: string; transport?: Transport } = {}) {
   const transport = (options.transport ?? scriptedTransport()) as ScriptedTransport;
+  const store = queueOfWk();
   const drainer = new QueueDrainer({ writeKey: 'wk', transport, storage: memoryKeyValue(), store, lock: localLock(), clock, isOnline: () => true });
   const messages: WorkerFlushMessage[] = [];
   const registered: string[] = [];
@@ -41,7 +47,7 @@ function installWorker(store: QueueStore, options: { controls?: boolean; scriptU
       register: async (url: string) => void registered.push(url),
     },
   });
-  return { transport, messages, registered };
+  return { transport, messages, registered, store };
 }
 
 function hidingLifecycle() {
@@ -50,13 +56,13 @@ function hidingLifecycle() {
   return { lifecycle, hide: () => listeners.forEach((l) => l()) };
 }
 
-function pageClient(store: QueueStore, storage: KeyValueStorage = memoryKeyValue(), extra: { transport?: Transport; lifecycle?: Lifecycle } = {}) {
+function pageClient(storage: KeyValueStorage = memoryKeyValue(), extra: { transport?: Transport; lifecycle?: Lifecycle; store?: QueueStore } = {}) {
   const transport = (extra.transport ?? { ...scriptedTransport(), workerParams: { host: 'https://collector.test' } }) as ScriptedTransport;
   const errors: string[] = [];
   const client = createTidemark({
     writeKey: 'wk',
     transport,
-    store,
+    ...(extra.store && { store: extra.store }),
     storage,
     clock,
     lock: localLock(),
@@ -68,16 +74,16 @@ function pageClient(store: QueueStore, storage: KeyValueStorage = memoryKeyValue
   return { client, transport, errors };
 }
 
-afterEach(() => {
+afterEach(async () => {
   vi.unstubAllGlobals();
   clock = manualClock();
+  await queueOfWk().clear();
 });
 
 describe('service-worker delivery', () => {
   it('registers the worker with what it needs to send, and lets it drain: the page sends nothing', async () => {
-    const store = memoryStore();
-    const worker = installWorker(store);
-    const page = pageClient(store);
+    const worker = installWorker();
+    const page = pageClient();
     for (let i = 0; i < 30; i++) page.client.track(`e${i}`);
     const result = await page.client.flush();
     expect(worker.registered).toEqual(['https://shop.test/tidemark-sw.js?host=https%3A%2F%2Fcollector.test&writeKey=wk']);
@@ -88,11 +94,10 @@ describe('service-worker delivery', () => {
   });
 
   it('sends nothing by keepalive on hide while a worker controls the page', async () => {
-    const store = memoryStore();
-    const worker = installWorker(store);
+    const worker = installWorker();
     const life = hidingLifecycle();
     const sendOnHide = vi.fn(() => ({ handed: [], result: Promise.resolve({ delivered: [], rejected: [] }) }));
-    const page = pageClient(store, memoryKeyValue(), { transport: { ...scriptedTransport(), sendOnHide, workerParams: { host: 'https://c.test' } }, lifecycle: life.lifecycle });
+    const page = pageClient(memoryKeyValue(), { transport: { ...scriptedTransport(), sendOnHide, workerParams: { host: 'https://c.test' } }, lifecycle: life.lifecycle });
     page.client.track('last-click');
     await page.client.flush();
     page.client.track('at-hide');
@@ -102,12 +107,12 @@ describe('service-worker delivery', () => {
   });
 
   it("hands the page's uncertain events to the worker, which asks the collector before re-sending them", async () => {
-    const store = memoryStore();
     const check = vi.fn(async (ids: string[]) => ({ stored: ids }));
     const workerTransport = Object.assign(scriptedTransport(), { check });
-    const worker = installWorker(store, { transport: workerTransport });
+    const worker = installWorker({ transport: workerTransport });
+    const store = worker.store;
     const storage = memoryKeyValue();
-    const page = pageClient(store, storage);
+    const page = pageClient(storage);
     page.client.track('sent-before');
     await page.client.flush();
     // Queued, and marked uncertain: a request of this page that no one saw answered.
@@ -124,9 +129,8 @@ describe('service-worker delivery', () => {
 
   it('drains itself when no worker controls the page, or another script does', async () => {
     for (const options of [{ controls: false }, { scriptURL: 'https://shop.test/other-sw.js' }]) {
-      const store = memoryStore();
-      const worker = installWorker(store, options);
-      const page = pageClient(store);
+      const worker = installWorker(options);
+      const page = pageClient();
       page.client.track('e');
       expect((await page.client.flush()).pending).toBe(0);
       expect(page.transport.delivered).toHaveLength(2);
@@ -135,9 +139,8 @@ describe('service-worker delivery', () => {
   });
 
   it('says why when the transport cannot be rebuilt in a worker, and drains itself', async () => {
-    const store = memoryStore();
-    const worker = installWorker(store);
-    const page = pageClient(store, memoryKeyValue(), { transport: scriptedTransport() });
+    const worker = installWorker();
+    const page = pageClient(memoryKeyValue(), { transport: scriptedTransport() });
     page.client.track('e');
     expect((await page.client.flush()).pending).toBe(0);
     expect(page.errors).toEqual([expect.stringMatching(/^invalid_option: serviceWorker needs a transport/)]);
@@ -150,6 +153,33 @@ describe('service-worker delivery', () => {
     expect(await drainer.answer({ type: WORKER_FLUSH, writeKey: 'other', explicit: true, uncertain: { ids: [], at: 0 } })).toBeNull();
     const answer = await drainer.answer({ type: WORKER_FLUSH, writeKey: 'wk', explicit: false, uncertain: { ids: ['a', 42 as never, null as never], at: clock.now() } });
     expect(answer).toEqual({ delivered: 0, rejected: 0, pending: 0 });
+  });
+
+  it('says why a custom store cannot be drained by the worker, and drains itself (nothing waits for a worker that cannot see it)', async () => {
+    const worker = installWorker();
+    const page = pageClient(memoryKeyValue(), { store: memoryStore() });
+    page.client.track('e');
+    expect(await page.client.flush()).toEqual({ delivered: 2, rejected: 0, pending: 0 });
+    expect(page.transport.delivered).toHaveLength(2);
+    expect(page.errors).toEqual([expect.stringMatching(/^invalid_option: serviceWorker drains the default IndexedDB queue/)]);
+    expect(worker.registered).toEqual([]);
+  });
+
+  it('drains itself while its queue is in memory (IndexedDB failed), though a worker controls the page', async () => {
+    const worker = installWorker();
+    const broken = indexedDB.open;
+    indexedDB.open = () => {
+      throw new DOMException('blocked', 'SecurityError');
+    };
+    try {
+      const page = pageClient();
+      page.client.track('e');
+      expect(await page.client.flush()).toEqual({ delivered: 2, rejected: 0, pending: 0 });
+      expect(page.transport.delivered).toHaveLength(2);
+      expect(worker.messages).toEqual([]);
+    } finally {
+      indexedDB.open = broken;
+    }
   });
 
   it('refuses a serviceWorker option that is not a URL string', () => {

@@ -71,10 +71,17 @@ export function serviceWorkerHandoff(scriptUrl: string, params: Record<string, s
  * @param scriptUrl - the `serviceWorker` option
  * @param transport - the client's transport
  * @param writeKey - the client's write key
+ * @param customStore - the app passed its own `store`, which the worker cannot open
  * @param report - told why there is no worker
  * @returns the handoff, or undefined: the page drains itself
  */
-export function clientHandoff(scriptUrl: string, transport: Transport, writeKey: string, report: (error: TidemarkError) => void): WorkerHandoff | undefined {
+export function clientHandoff(scriptUrl: string, transport: Transport, writeKey: string, customStore: boolean, report: (error: TidemarkError) => void): WorkerHandoff | undefined {
+  if (customStore) {
+    // The worker drains the default IndexedDB queue of the write key; events in any other
+    // store would wait there for ever while the worker answered that nothing is pending.
+    report(new TidemarkError('invalid_option', 'serviceWorker drains the default IndexedDB queue; with a custom store this page sends its events itself'));
+    return undefined;
+  }
   if (!transport.workerParams) {
     report(new TidemarkError('invalid_option', 'serviceWorker needs a transport a worker can rebuild (httpTransport); this page sends its events itself'));
     return undefined;
@@ -90,11 +97,13 @@ export function clientHandoff(scriptUrl: string, transport: Transport, writeKey:
  * @param writeKey - the client's write key (the worker drains only its own queue)
  * @param uncertain - the page's uncertain events
  * @param now - the clock
+ * @param drains - whether the worker drains this page's queue now: it controls the page and
+ *   the queue is in IndexedDB (not in memory, where a failed IndexedDB left it)
  * @returns the delegate for `Flusher`
  */
-export function workerDelegate(handoff: WorkerHandoff, writeKey: string, uncertain: UncertainLedger, now: () => number): (explicit: boolean) => Promise<FlushResult | undefined> {
+export function workerDelegate(handoff: WorkerHandoff, writeKey: string, uncertain: UncertainLedger, now: () => number, drains: () => boolean): (explicit: boolean) => Promise<FlushResult | undefined> {
   return async (explicit) => {
-    if (!handoff.controls()) return undefined;
+    if (!drains()) return undefined;
     const { ids, at } = uncertain.read(now());
     const result = await handoff.flush({ type: WORKER_FLUSH, writeKey, explicit, uncertain: { ids: [...ids], at } });
     if (result) uncertain.forget(ids); // the worker holds them now
