@@ -7,6 +7,15 @@ describe('tagOptions', () => {
     expect(tagOptions(el)).toEqual({ writeKey: 'wk_1', host: 'https://c.example', consent: 'pending', serviceWorker: '/tidemark-sw.js', autoPage: true, debug: false });
   });
 
+  it('reads the privacy and cross-subdomain attributes', () => {
+    const tag = (dataset: Record<string, string>) => tagOptions({ dataset: { writeKey: 'wk_1', ...dataset } } as unknown as HTMLScriptElement);
+    expect(tag({ respectGpc: '' })).toMatchObject({ respectGpc: true });
+    expect(tag({ respectGpc: 'pending' })).toMatchObject({ respectGpc: 'pending' });
+    expect(tag({ respectGpc: 'false' })).toMatchObject({ respectGpc: false });
+    expect(tag({ persistence: 'memory' })).toMatchObject({ persistence: 'memory' });
+    expect(tag({ cookieDomain: 'shop.example' })).toMatchObject({ cookie: { domain: 'shop.example' } });
+  });
+
   it('sets nothing a tag does not carry', () => {
     expect(tagOptions({ dataset: { writeKey: 'wk_1' } } as unknown as HTMLScriptElement)).toEqual({ writeKey: 'wk_1' });
   });

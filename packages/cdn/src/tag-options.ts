@@ -20,8 +20,9 @@ export function configScript(doc: Document = document): HTMLScriptElement | unde
 
 /**
  * Options from a tag's data attributes: `data-write-key`, `data-host`, `data-auto-page`,
- * `data-consent`, `data-cookie`, `data-debug` and `data-service-worker`. A flag is on when present with any value
- * but `"false"`.
+ * `data-consent`, `data-cookie`, `data-cookie-domain`, `data-debug`, `data-respect-gpc`
+ * (`"pending"` for pending), `data-persistence` and `data-service-worker`. A flag is on when
+ * present with any value but `"false"`.
  *
  * @param el - the script element
  * @returns the options it sets (only those present)
@@ -36,9 +37,13 @@ export function tagOptions(el: HTMLScriptElement): Partial<ScriptTagOptions> {
   if (data.host) options.host = data.host;
   if (data.consent) options.consent = data.consent as Consent;
   if (data.serviceWorker) options.serviceWorker = data.serviceWorker;
+  if (data.persistence) options.persistence = data.persistence as ScriptTagOptions['persistence'];
   for (const flag of FLAGS) {
     const value = data[flag];
     if (value !== undefined) options[flag] = value !== 'false';
   }
+  if (data.respectGpc !== undefined) options.respectGpc = data.respectGpc === 'pending' ? 'pending' : data.respectGpc !== 'false';
+  // A domain shares one visitor across subdomains, and implies the cookie.
+  if (data.cookieDomain) options.cookie = { domain: data.cookieDomain };
   return options;
 }

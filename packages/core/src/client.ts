@@ -7,14 +7,14 @@ import { TidemarkError } from './errors.js';
 import { EventQueue, type DropInfo } from './event-queue.js';
 import { Flusher, type FlushResult } from './flusher.js';
 import { Identity } from './identity.js';
-import type { KeyValueStorage } from './key-value.js';
+import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
 import { resolveClientOptions, type Consent, type ResolvedOptions, type TidemarkOptions } from './options.js';
 import { defaultStore } from './platform/default-store.js';
-import { browserLifecycle, browserStorage, defaultDrainLock } from './platform/browser.js';
-import { drainLockName } from './drain-lock.js';
+import { browserLifecycle, browserStorage, defaultDrainLock, gpcEnabled } from './platform/browser.js';
+import { drainLockName, localLock } from './drain-lock.js';
 import { EventContextBuilder } from './event-context.js';
-import { writeIdCookie } from './platform/browser-cookie.js';
+import { withIdCookies } from './platform/browser-cookie.js';
 import { prepareEvent } from './prepare-event.js';
 import { toJsonObject, type Unreadable } from './json-safe.js';
 import { checkId, unreadableError } from './validate.js';
@@ -80,22 +80,28 @@ export class Tidemark {
     if (o.onError) this.#emitter.on('error', o.onError);
     // The host: time, storage and lifecycle (the browser's unless given).
     this.#clock = o.clock ?? systemClock;
-    const storage = (this.#storage = o.storage ?? browserStorage());
+    // Cookieless (`persistence: 'memory'`): nothing of the visitor is kept in the browser.
+    const memory = o.persistence === 'memory';
+    const base = o.storage ?? (memory ? memoryKeyValue() : browserStorage());
     this.#lifecycle = o.lifecycle ?? browserLifecycle();
+    // A choice the visitor made wins over Global Privacy Control, which wins over the default.
+    const stored = base.get(CONSENT_KEY);
+    this.#consent = isConsent(stored) ? stored : o.respectGpc && gpcEnabled() ? (o.respectGpc === 'pending' ? 'pending' : 'denied') : o.consent;
+    const storage = (this.#storage = o.cookie
+      ? withIdCookies(base, o.cookie === true ? {} : o.cookie, o.sessionTimeoutMs, () => this.#clock.now(), () => this.#consent !== 'denied')
+      : base);
     // Who events are about, and what they carry.
     this.#identity = new Identity(storage);
     this.#context = new EventContextBuilder(storage, o.library ?? { name: 'tidemark', version: VERSION }, o.context);
-    const stored = storage.get(CONSENT_KEY);
-    this.#consent = isConsent(stored) ? stored : o.consent;
     // The pipeline: calls → queue (memory until consent, then durable) → flusher → transport,
     // or the service worker that drains for this page.
-    this.#durable = resilientStore(o.store ? () => o.store! : () => defaultStore(o.writeKey, (err) => this.#report(err)), (err) => this.#report(err));
+    const store = o.store ?? (memory ? memoryStore() : undefined);
+    this.#durable = resilientStore(store ? () => store : () => defaultStore(o.writeKey, (err) => this.#report(err)), (err) => this.#report(err));
     this.#queue = this.#createQueue();
     this.#uncertain = new UncertainLedger(storage);
     this.#worker = o.serviceWorker ? clientHandoff(o.serviceWorker, o.transport, o.writeKey, o.store !== undefined, (err) => this.#report(err)) : undefined;
     this.#flusher = this.#createFlusher();
     this.#sessions = new SessionTracker(storage, this.#clock, o.sessionTimeoutMs, (id) => this.#sessionStarted(id));
-    if (o.cookie) writeIdCookie(this.#identity.anonymousId, o.cookie === true ? {} : o.cookie);
     this.#unsubscribe.push(
       this.#lifecycle.onOnline(() => this.#online()),
       this.#lifecycle.onHide(() => this.#hidden()),
@@ -192,7 +198,6 @@ export class Tidemark {
     this.#guard(() => {
       this.#identity.reset();
       this.#sessions.end();
-      if (this.#o.cookie) writeIdCookie(this.#identity.anonymousId, this.#o.cookie === true ? {} : this.#o.cookie);
     });
   }
 
@@ -330,7 +335,8 @@ export class Tidemark {
     return new Flusher({
       queue: this.#queue,
       transport: o.transport,
-      lock: o.lock ?? defaultDrainLock(drainLockName(o.writeKey)),
+      // A memory queue is this page's alone: no other tab can drain it, and a lease would touch localStorage.
+      lock: o.lock ?? (o.persistence === 'memory' ? localLock() : defaultDrainLock(drainLockName(o.writeKey))),
       clock: this.#clock,
       lifecycle: this.#lifecycle,
       context: { writeKey: o.writeKey },

@@ -5,6 +5,7 @@ import type { KeyValueStorage } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { DrainLock } from './drain-lock.js';
 import type { ContextProvider } from './platform/browser-context.js';
+import type { IdCookieOptions } from './platform/browser-cookie.js';
 import type { QueueStore } from './queue-store.js';
 import type { Transport } from './transport.js';
 import type { TidemarkEvent } from './types.js';
@@ -47,8 +48,25 @@ export interface TidemarkOptions {
   beforeSend?: (event: TidemarkEvent) => TidemarkEvent | null;
   /** Called with every error (also available as `on('error')`). */
   onError?: (error: TidemarkError) => void;
-  /** Mirror the anonymous ID into a first-party cookie so same-site requests carry it. @default false */
-  cookie?: boolean | { name?: string; domain?: string; maxAgeDays?: number };
+  /**
+   * Keep the anonymous ID and session ID in first-party cookies (`tm_aid`, `tm_sid`), so
+   * same-site requests carry them; with `domain`, subdomains share one visitor (a valid
+   * cookie found at start wins over this origin's storage). @default false
+   * @example { cookie: { domain: 'shop.example' } }
+   */
+  cookie?: boolean | IdCookieOptions;
+  /**
+   * Honour Global Privacy Control (`navigator.globalPrivacyControl === true`): start in
+   * consent `denied`, or `pending` with `'pending'` (ask the visitor). A choice the visitor
+   * already made on this site (`setConsent`, `optIn`) still wins. @default false
+   */
+  respectGpc?: boolean | 'pending';
+  /**
+   * Where the client keeps state. `'memory'` is cookieless: identity, session, consent and
+   * the queue live in memory only (no cookies, no localStorage, no IndexedDB), so every page
+   * load is a new visitor and events queued at unload may be lost. @default 'browser'
+   */
+  persistence?: 'browser' | 'memory';
   /** Log what happens to the console. @default false */
   debug?: boolean;
   /** Library name and version in `context.library`. @default { name: 'tidemark', version } */
@@ -112,6 +130,15 @@ export function resolveClientOptions(options: TidemarkOptions): ResolvedOptions 
   }
   if (options.serviceWorker !== undefined && (typeof options.serviceWorker !== 'string' || !options.serviceWorker)) {
     throw new TidemarkError('invalid_option', "serviceWorker must be the worker script's URL on this origin, e.g. '/tidemark-sw.js'");
+  }
+  if (![undefined, true, false, 'pending'].includes(options.respectGpc)) {
+    throw new TidemarkError('invalid_option', "respectGpc must be true (GPC means consent 'denied'), 'pending' or false");
+  }
+  if (![undefined, 'browser', 'memory'].includes(options.persistence)) {
+    throw new TidemarkError('invalid_option', "persistence must be 'browser' or 'memory' (cookieless)");
+  }
+  if (options.persistence === 'memory' && (options.cookie || options.serviceWorker)) {
+    throw new TidemarkError('invalid_option', "persistence: 'memory' keeps nothing in the browser: leave out cookie and serviceWorker");
   }
   useRandomValues(options.randomValues);
   return {

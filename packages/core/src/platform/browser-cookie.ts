@@ -1,33 +1,126 @@
+import { ANONYMOUS_ID_PATTERN } from '@tidemark/protocol';
+import { IDENTITY_KEYS } from '../identity.js';
+import type { KeyValueStorage } from '../key-value.js';
+import { SESSION_KEY } from '../session.js';
 import { hasWindow } from './browser.js';
 import { browserGlobals as g } from './browser-globals.js';
 
-/** Options of the anonymous-ID cookie. */
+/** Options of the visitor cookies (`cookie: { … }`). */
 export interface IdCookieOptions {
-  /** Cookie name. @default 'tm_aid' */
+  /** Name of the anonymous-ID cookie. @default 'tm_aid' */
   name?: string;
-  /** Domain, to share the ID with subdomains (e.g. `.example.com`). @default the current host */
+  /** Name of the session-ID cookie. @default 'tm_sid' */
+  sessionName?: string;
+  /** Domain, to share one visitor with subdomains (e.g. `shop.example` for www. and app.). @default the current host */
   domain?: string;
-  /** Lifetime in days. @default 365 */
+  /** Lifetime of the anonymous-ID cookie in days (browsers cap it at 400). @default 365 */
   maxAgeDays?: number;
 }
 
-/**
- * Mirror the anonymous ID into a first-party cookie (`SameSite=Lax`, `Secure` on https), so
- * requests to the site's own backend carry it with no code. Written only when the ID
- * changes, never per event: `document.cookie` is one of the slowest things a page can touch.
- *
- * @param anonymousId - the value (nanoid alphabet, so it needs no escaping)
- * @param options - name, domain, lifetime
- */
-export function writeIdCookie(anonymousId: string, options: IdCookieOptions = {}): void {
-  if (!hasWindow()) return;
-  const { name = 'tm_aid', domain, maxAgeDays = 365 } = options;
-  const parts = [`${name}=${anonymousId}`, 'Path=/', `Max-Age=${Math.round(maxAgeDays * 86_400)}`, 'SameSite=Lax'];
-  if (domain) parts.push(`Domain=${domain}`);
-  if (g.location?.protocol === 'https:') parts.push('Secure');
-  try {
-    g.document!.cookie = parts.join('; ');
-  } catch {
-    // Sandboxed documents throw on cookie writes; the header path still works.
+/** `document.cookie` as a read and a write: the seam tests replace. */
+export interface CookieJar {
+  read(): string;
+  write(cookie: string): void;
+}
+
+/** The page's own cookies; nothing outside a browser, and nothing thrown by sandboxed documents. */
+const documentJar: CookieJar = {
+  read: () => {
+    try {
+      return hasWindow() ? g.document!.cookie : '';
+    } catch {
+      return ''; // sandboxed documents throw on cookie access; the header path still works
+    }
+  },
+  write: (cookie) => {
+    try {
+      if (hasWindow()) g.document!.cookie = cookie;
+    } catch {
+      // As above.
+    }
+  },
+};
+
+/** A session ID as the server validates it: a positive integer of at most 16 digits. */
+const SESSION_ID = /^[1-9]\d{0,15}$/;
+
+/** The first value of cookie `name` that matches `valid`; forged, encoded or oversized values are skipped. */
+function cookieValue(text: string, name: string, valid: RegExp): string | undefined {
+  for (const part of text.split(';')) {
+    const eq = part.indexOf('=');
+    const value = part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name && value.length <= 64 && valid.test(value)) return value;
   }
+  return undefined;
+}
+
+/**
+ * Keep the anonymous ID and session ID in first-party cookies (`tm_aid`, `tm_sid`;
+ * `SameSite=Lax`, `Secure` on https) in step with `storage`, so requests to the site's own
+ * backend carry them and subdomains sharing `domain` share one visitor.
+ *
+ * The cookies are read once, at start: a valid one wins over what this origin's storage
+ * holds, because localStorage is per origin (www. and app. each have their own) while a
+ * domain cookie is what every subdomain last wrote, and a cookie the server re-issued
+ * outlives Safari's 7-day cap on script-written storage. Writes go through to the cookies
+ * only when the IDs change (and once at start, to renew the anonymous ID's), never per event:
+ * `document.cookie` is one of the slowest things a page can touch. The session cookie lives
+ * for one session timeout, renewed with the session's activity (at most once a second).
+ *
+ * @param storage - the storage to keep in step
+ * @param options - names, domain, lifetime
+ * @param timeoutMs - the session timeout
+ * @param now - the client's clock
+ * @param mayWrite - false while writing cookies is not allowed (consent `denied`)
+ * @param jar - `document.cookie` unless a test gives another
+ * @returns the storage, with the cookies mirrored
+ */
+export function withIdCookies(storage: KeyValueStorage, options: IdCookieOptions, timeoutMs: number, now: () => number, mayWrite: () => boolean, jar: CookieJar = documentJar): KeyValueStorage {
+  const { name = 'tm_aid', sessionName = 'tm_sid', domain, maxAgeDays = 365 } = options;
+  const text = jar.read();
+  let anonymousId = cookieValue(text, name, ANONYMOUS_ID_PATTERN);
+  let sessionId = cookieValue(text, sessionName, SESSION_ID);
+  let started = false;
+  const write = (cookie: string, value: string | null, seconds: number) => {
+    if (!mayWrite()) return;
+    const parts = [`${cookie}=${value ?? ''}`, 'Path=/', `Max-Age=${value ? seconds : 0}`, 'SameSite=Lax'];
+    if (domain) parts.push(`Domain=${domain}`);
+    if (g.location?.protocol === 'https:') parts.push('Secure');
+    jar.write(parts.join('; '));
+  };
+  const mirror = (key: string, value: string | null) => {
+    if (key === IDENTITY_KEYS.anonymousId) write(name, value, Math.round(maxAgeDays * 86_400));
+    else if (key === SESSION_KEY) write(sessionName, value && value.split('.')[0]!, Math.ceil(timeoutMs / 1000));
+  };
+  const adopt = (key: string, value: string): string => {
+    storage.set(key, value);
+    return value;
+  };
+  return {
+    keys: storage.keys?.bind(storage),
+    subscribe: storage.subscribe?.bind(storage),
+    get(key) {
+      let value = storage.get(key);
+      if (key === IDENTITY_KEYS.anonymousId && !started) {
+        started = true;
+        if (anonymousId && anonymousId !== value) value = adopt(key, anonymousId);
+        // Renewed at every start, so a visitor who returns within the cookie's life keeps it.
+        if (value && ANONYMOUS_ID_PATTERN.test(value)) mirror(key, value);
+      } else if (key === SESSION_KEY && sessionId) {
+        // A live session cookie means some subdomain saw activity within the timeout: join it.
+        value = adopt(key, `${sessionId}.${now()}`);
+      }
+      anonymousId = key === IDENTITY_KEYS.anonymousId ? undefined : anonymousId;
+      sessionId = key === SESSION_KEY ? undefined : sessionId;
+      return value;
+    },
+    set(key, value) {
+      storage.set(key, value);
+      mirror(key, value);
+    },
+    remove(key) {
+      storage.remove(key);
+      mirror(key, null);
+    },
+  };
 }

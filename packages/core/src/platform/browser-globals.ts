@@ -58,6 +58,8 @@ export interface ServiceWorkerLike {
 /** `navigator`. */
 export interface NavigatorLike {
   onLine?: boolean;
+  /** Global Privacy Control: true when the visitor asks sites not to sell or share their data. */
+  globalPrivacyControl?: boolean;
   language?: string;
   userAgent?: string;
   locks?: { request(name: string, options: { ifAvailable?: boolean }, fn: (lock: unknown) => Promise<unknown>): Promise<unknown> };

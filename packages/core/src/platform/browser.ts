@@ -12,6 +12,9 @@ import { browserGlobals as g, type StorageEventLike, type StorageLike } from './
 /** Whether this realm has a DOM window. */
 export const hasWindow = (): boolean => typeof g.window !== 'undefined' && typeof g.document !== 'undefined';
 
+/** Whether the visitor sends Global Privacy Control (`navigator.globalPrivacyControl`, https://globalprivacycontrol.org). */
+export const gpcEnabled = (): boolean => g.navigator?.globalPrivacyControl === true;
+
 /** `localStorage`, or undefined where it is missing or throws (Safari private mode, sandboxed iframes). */
 export function usableLocalStorage(): StorageLike | undefined {
   try {
