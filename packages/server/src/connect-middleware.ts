@@ -1,3 +1,4 @@
+import { appendNodeCookies, cookieIssuer, type IssueCookiesOptions } from './issue-cookies.js';
 import type { AttributionOptions } from './read-attribution.js';
 import type { RequestClient } from './request-client.js';
 import type { RequestLike } from './request-shape.js';
@@ -27,6 +28,14 @@ export interface MiddlewareBindOptions extends AttributionOptions {
    * @default 'tidemark'
    */
   property?: string;
+  /**
+   * Re-issue the request's valid `tm_aid` and `tm_sid` as long-lived first-party
+   * `Set-Cookie` headers on the response (`SameSite=Lax`, `Secure` on https, readable by
+   * the browser SDK), so Safari's 7-day cap on script cookies does not split the visitor.
+   * @default false
+   * @example { issueCookies: { domain: 'shop.example' } }
+   */
+  issueCookies?: boolean | IssueCookiesOptions;
 }
 
 /** Options of {@link tidemark}: an existing client, or the options to make one. */
@@ -59,7 +68,8 @@ export function tidemark(options: MiddlewareOptions): TidemarkMiddleware {
   const client = 'client' in options && options.client instanceof ServerClient ? options.client : new ServerClient(options as ServerClientOptions);
   const property = options.property ?? 'tidemark';
   const { userId } = options;
-  const middleware = (req: any, _res: unknown, next: (error?: unknown) => void): void => {
+  const issuer = cookieIssuer(options.issueCookies, options);
+  const middleware = (req: any, res: unknown, next: (error?: unknown) => void): void => {
     let bound: RequestClient;
     try {
       bound = client.forRequest(req as RequestLike, { ...options, userId: userIdOf(userId, req) });
@@ -68,6 +78,7 @@ export function tidemark(options: MiddlewareOptions): TidemarkMiddleware {
       bound = client.forRequest({ headers: {} });
     }
     req[property] = bound;
+    if (issuer) appendNodeCookies(res, issuer.cookies(req as RequestLike, bound));
     next();
   };
   return Object.assign(middleware, { client });

@@ -1,3 +1,4 @@
+import { cookieIssuer, withFetchCookies, type IssueCookiesOptions } from './issue-cookies.js';
 import type { AttributionOptions } from './read-attribution.js';
 import type { RequestClient } from './request-client.js';
 import type { ServerClient } from './server-client.js';
@@ -14,6 +15,11 @@ export interface FetchHandlerOptions extends AttributionOptions {
   maxBodyBytes?: number;
   /** The signed-in user's ID for this request. */
   userId?: (request: Request) => string | undefined;
+  /**
+   * Re-issue the request's valid `tm_aid` and `tm_sid` as first-party `Set-Cookie` headers on
+   * the handler's response; see the Connect middleware's `issueCookies`. @default false
+   */
+  issueCookies?: boolean | IssueCookiesOptions;
 }
 
 /**
@@ -36,9 +42,11 @@ export function withTidemark<Rest extends unknown[], R extends Response>(
   handler: (request: Request, tm: RequestClient, ...rest: Rest) => R | Promise<R>,
   options: FetchHandlerOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<R> {
+  const issuer = cookieIssuer(options.issueCookies, options);
   return async (request: Request, ...rest: Rest): Promise<R> => {
     const tm = await bindFetchRequest(client, request, options);
-    return handler(request, tm, ...rest);
+    const response = await handler(request, tm, ...rest);
+    return issuer ? withFetchCookies(response, issuer.cookies(request, tm)) : response;
   };
 }
 

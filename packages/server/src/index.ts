@@ -18,6 +18,7 @@ export { tidemark } from './connect-middleware.js';
 export type { MiddlewareOptions, MiddlewareBindOptions, TidemarkMiddleware } from './connect-middleware.js';
 export { withTidemark, bindFetchRequest } from './fetch-handler.js';
 export type { FetchHandlerOptions } from './fetch-handler.js';
+export type { IssueCookiesOptions } from './issue-cookies.js';
 export { createExportClient, ExportClient } from './export-client.js';
 export type { ExportClientOptions, ExportQuery, EventExportQuery, ExportKind, ExportTime } from './export-client.js';
 export { ExportRun } from './export-run.js';

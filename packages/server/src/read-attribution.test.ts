@@ -59,7 +59,7 @@ function rawRequest(head: Buffer): Promise<string> {
 describe('readAttribution on a real node:http server', () => {
   it('reads the anonymous ID and session ID headers', async () => {
     const seen = await get([['x-tidemark-anonymous-id', AID], ['x-tidemark-session-id', SID]]);
-    expect(seen).toEqual({ anonymousId: AID, sessionId: Number(SID), source: 'header', ignored: [] });
+    expect(seen).toEqual({ anonymousId: AID, sessionId: Number(SID), source: 'header', sessionSource: 'header', ignored: [] });
   });
 
   it('falls back to the first-party cookies among others', async () => {

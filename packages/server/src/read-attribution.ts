@@ -27,6 +27,8 @@ export interface Attribution {
   sessionId: number | undefined;
   /** Where `anonymousId` came from. */
   source: AttributionSource | undefined;
+  /** Where `sessionId` came from. */
+  sessionSource?: AttributionSource | undefined;
   /** Candidates that were present but ignored (forged, malformed, oversized). */
   ignored: IgnoredId[];
 }
@@ -88,7 +90,7 @@ export function readAttribution(request: RequestLike, options: AttributionOption
     validateSessionId,
     ignored,
   );
-  return { anonymousId: anonymous?.value, sessionId: session?.value, source: anonymous?.source, ignored };
+  return { anonymousId: anonymous?.value, sessionId: session?.value, source: anonymous?.source, sessionSource: session?.source, ignored };
 }
 
 type Source = { source: AttributionSource; name: string; values: unknown[] | 'multiple' };

@@ -29,6 +29,8 @@ export class RequestClient {
   readonly sessionId: number | undefined;
   /** Where the anonymous ID came from. */
   readonly source: AttributionSource | undefined;
+  /** Where the session ID came from. */
+  readonly sessionSource: AttributionSource | undefined;
   /** IDs the request carried that failed validation (no values, only where and why). */
   readonly ignored: readonly IgnoredId[];
   readonly #defaults: RequestDefaults;
@@ -45,6 +47,7 @@ export class RequestClient {
     this.anonymousId = attribution.anonymousId;
     this.sessionId = attribution.sessionId;
     this.source = attribution.source;
+    this.sessionSource = attribution.sessionSource;
     this.ignored = attribution.ignored;
     this.#defaults = { anonymousId: attribution.anonymousId, sessionId: attribution.sessionId, userId };
     this.#call = call;
