@@ -1,3 +1,4 @@
+import { readBounded } from './bounded-body.js';
 import { cookieIssuer, withFetchCookies, type IssueCookiesOptions } from './issue-cookies.js';
 import type { AttributionOptions } from './read-attribution.js';
 import type { RequestClient } from './request-client.js';
@@ -78,28 +79,8 @@ async function readJsonBody(request: Request, max: number): Promise<unknown> {
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > max) return undefined;
   try {
-    const reader = request.clone().body?.getReader();
-    if (!reader) return undefined;
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > max) {
-        // Not awaited: cancelling one branch of a tee settles only once the other is cancelled too.
-        reader.cancel().catch(() => undefined);
-        return undefined;
-      }
-      chunks.push(value);
-    }
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return JSON.parse(new TextDecoder().decode(bytes));
+    const bytes = await readBounded(request.clone().body, max);
+    return bytes && JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return undefined; // not JSON, or the body was already used: headers and cookies were tried
   }

@@ -19,6 +19,9 @@ export type { MiddlewareOptions, MiddlewareBindOptions, TidemarkMiddleware } fro
 export { withTidemark, bindFetchRequest } from './fetch-handler.js';
 export type { FetchHandlerOptions } from './fetch-handler.js';
 export type { IssueCookiesOptions } from './issue-cookies.js';
+export { tidemarkRelay } from './relay.js';
+export type { TidemarkRelay } from './relay.js';
+export type { RelayOptions } from './relay-options.js';
 export { createExportClient, ExportClient } from './export-client.js';
 export type { ExportClientOptions, ExportQuery, EventExportQuery, ExportKind, ExportTime } from './export-client.js';
 export { ExportRun } from './export-run.js';
