@@ -16,6 +16,8 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     browserName: 'chromium',
-    launchOptions: { executablePath, args: CHROMIUM_ARGS },
+    // *.shop.test resolves to this machine, so one server can be two subdomains of one site
+    // (e2e/identity-relay.spec.ts); no other name is touched.
+    launchOptions: { executablePath, args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP *.shop.test 127.0.0.1'] },
   },
 });

@@ -68,9 +68,8 @@ export function tidemarkRelay(options: RelayOptions): TidemarkRelay {
   const o = resolveRelayOptions(options);
   let inFlight = 0;
 
-  const handle = async (request: RelayRequest): Promise<RelayAnswer | undefined> => {
-    const route = request.path === o.path ? checkBatch : request.path === o.receiptsPath ? checkReceipts : undefined;
-    if (!route) return undefined;
+  const routeOf = (request: RelayRequest) => (request.path === o.path ? checkBatch : request.path === o.receiptsPath ? checkReceipts : undefined);
+  const handle = async (request: RelayRequest, route: (body: unknown) => Checked): Promise<RelayAnswer> => {
     if (request.method !== 'POST') return refusal({ status: 405, message: `use POST for ${request.path}` }, { Allow: 'POST' });
     if (inFlight >= o.maxConcurrent) return refusal({ status: 503, message: 'the relay is busy; try again shortly' }, { 'Retry-After': '1' });
     inFlight++;
@@ -81,20 +80,26 @@ export function tidemarkRelay(options: RelayOptions): TidemarkRelay {
     }
   };
 
+  const unreadable = () => refusal({ status: 400, message: 'the request body could not be read' });
   const middleware = (req: any, res: any, next: (error?: unknown) => void): void => {
     const request = nodeRelayRequest(req);
-    handle(request).then(
-      (answer) => (answer ? writeNodeAnswer(res, answer) : next()),
-      () => writeNodeAnswer(res, refusal({ status: 400, message: 'the request body could not be read' })),
-    );
+    const route = routeOf(request);
+    // Every other request goes on at once, in the same tick, as with any middleware.
+    if (!route) return next();
+    handle(request, route)
+      .catch(unreadable)
+      .then((answer) => writeNodeAnswer(res, answer))
+      .catch(() => undefined); // a response object that cannot be written: the client is gone
   };
   return Object.assign(middleware, {
     fetch: async (request: Request): Promise<Response> => {
-      let answer: RelayAnswer | undefined;
+      let answer: RelayAnswer;
       try {
-        answer = (await handle(fetchRelayRequest(request))) ?? refusal({ status: 404, message: `no relay route at ${new URL(request.url).pathname}` });
+        const relayRequest = fetchRelayRequest(request);
+        const route = routeOf(relayRequest);
+        answer = route ? await handle(relayRequest, route) : refusal({ status: 404, message: `no relay route at ${relayRequest.path}` });
       } catch {
-        answer = refusal({ status: 400, message: 'the request body could not be read' });
+        answer = unreadable();
       }
       return new Response(answer.body, { status: answer.status, headers: answer.headers });
     },
