@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
-  createExportClient, createServerClient, readAttribution, tidemark, withTidemark,
-  type Attribution, type CloseResult, type ExportPage, type RequestClient, type ServerClient,
+  createExportClient, createServerClient, readAttribution, tidemark, tidemarkRelay, withTidemark,
+  type Attribution, type TidemarkRelay, type CloseResult, type ExportPage, type RequestClient, type ServerClient,
 } from './index.js';
 
 // Compile-time checks of the public API: `tsc` fails if a misuse stops being an error or a
@@ -48,6 +48,24 @@ describe('public types', () => {
     const handler = withTidemark(client, async (_request, tm, env: { key: string }) => Response.json({ id: tm.anonymousId, key: env.key }));
     expectTypeOf(handler).parameters.toEqualTypeOf<[Request, { key: string }]>();
     expectTypeOf(tidemark({ client }).client).toEqualTypeOf<ServerClient>();
+    void client.close();
+  });
+
+  it('types the relay and cookie issuing', () => {
+    const relay = tidemarkRelay({ writeKey: 'wk_server', browserWriteKeys: ['wk_public'], host: 'http://localhost:8787' });
+    expectTypeOf(relay).toEqualTypeOf<TidemarkRelay>();
+    expectTypeOf(relay.fetch).toEqualTypeOf<(request: Request) => Promise<Response>>();
+    expectTypeOf(relay.inFlight).toEqualTypeOf<number>();
+    // @ts-expect-error the relay needs the server's write key
+    expect(() => tidemarkRelay({ host: 'http://localhost:8787' })).toThrow(/writeKey/);
+    // @ts-expect-error paths are strings
+    expect(() => tidemarkRelay({ writeKey: 'wk', path: 1 })).toThrow(/path must be a path/);
+    relay.close();
+    const client = createServerClient('wk_test');
+    expectTypeOf(tidemark({ client, issueCookies: { domain: 'shop.example', maxAgeDays: 400 } })).toBeFunction();
+    // @ts-expect-error lifetimes are numbers of days
+    expect(() => tidemark({ client, issueCookies: { maxAgeDays: '400d' } })).toThrow(/maxAgeDays must be an integer/);
+    withTidemark(client, () => new Response('ok'), { issueCookies: true });
     void client.close();
   });
 
