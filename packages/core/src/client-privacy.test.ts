@@ -88,3 +88,36 @@ describe("persistence: 'memory' (cookieless)", () => {
     expect(() => createTidemark(options({ persistence: 'cookie' as 'memory' }))).toThrowError(/persistence must be 'browser' or 'memory'/);
   });
 });
+
+describe('cookies and consent', () => {
+  /** A browser page as far as the client looks: a window, a document whose cookie writes are recorded. */
+  function fakePage(): string[] {
+    const writes: string[] = [];
+    const target = { addEventListener() {}, removeEventListener() {} };
+    const document = { ...target, title: 'Shop', referrer: '', visibilityState: 'visible', get cookie() { return ''; }, set cookie(value: string) { writes.push(value); } };
+    const location = { href: 'https://www.shop.test/', pathname: '/', search: '', protocol: 'https:' };
+    vi.stubGlobal('document', document);
+    vi.stubGlobal('location', location);
+    vi.stubGlobal('window', { ...target, document, location, navigator: {} });
+    return writes;
+  }
+
+  it('writes no cookie until consent is granted, then the visitor’s', () => {
+    const writes = fakePage();
+    const { client } = setup({ consent: 'pending', cookie: { domain: 'shop.test' } });
+    client.track('Viewed');
+    expect(writes).toEqual([]);
+    client.setConsent('granted');
+    expect(writes).toEqual([`tm_aid=${client.getAnonymousId()}; Path=/; Max-Age=31536000; SameSite=Lax; Domain=shop.test; Secure`]);
+  });
+
+  it('writes both cookies at once with consent granted, and none under GPC', () => {
+    const writes = fakePage();
+    setup({ cookie: true });
+    expect(writes.map((w) => w.split('=')[0])).toEqual(['tm_aid', 'tm_sid']);
+    writes.length = 0;
+    vi.stubGlobal('navigator', { globalPrivacyControl: true });
+    setup({ cookie: true, respectGpc: true });
+    expect(writes).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@ import { Emitter } from './emitter.js';
 import { TidemarkError } from './errors.js';
 import { EventQueue, type DropInfo } from './event-queue.js';
 import { Flusher, type FlushResult } from './flusher.js';
-import { Identity } from './identity.js';
+import { Identity, IDENTITY_KEYS } from './identity.js';
 import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
 import { resolveClientOptions, type Consent, type ResolvedOptions, type TidemarkOptions } from './options.js';
@@ -88,7 +88,7 @@ export class Tidemark {
     const stored = base.get(CONSENT_KEY);
     this.#consent = isConsent(stored) ? stored : o.respectGpc && gpcEnabled() ? (o.respectGpc === 'pending' ? 'pending' : 'denied') : o.consent;
     const storage = (this.#storage = o.cookie
-      ? withIdCookies(base, o.cookie === true ? {} : o.cookie, o.sessionTimeoutMs, () => this.#clock.now(), () => this.#consent !== 'denied')
+      ? withIdCookies(base, o.cookie === true ? {} : o.cookie, o.sessionTimeoutMs, () => this.#clock.now(), () => this.#consent === 'granted')
       : base);
     // Who events are about, and what they carry.
     this.#identity = new Identity(storage);
@@ -280,6 +280,8 @@ export class Tidemark {
     this.#guard(() => this.#storage.set(CONSENT_KEY, consent));
     if (consent === previous) return;
     if (consent === 'denied') this.#hide.clear();
+    // Cookies wait for consent (see withIdCookies): write the visitor's now it is given.
+    if (consent === 'granted' && this.#o.cookie) this.#guard(() => this.#storage.set(IDENTITY_KEYS.anonymousId, this.#identity.anonymousId));
     // Registers its store change synchronously, so transitions of one tick apply in call order.
     void applyConsent(consent, this.#queue, this.#durable, (info) => this.#emitter.emit('drop', info), () => this.#flusher.schedule(0)).catch((err) =>
       this.#report(new TidemarkError('storage_unavailable', 'Changing consent failed', err)),

@@ -51,7 +51,8 @@ export interface TidemarkOptions {
   /**
    * Keep the anonymous ID and session ID in first-party cookies (`tm_aid`, `tm_sid`), so
    * same-site requests carry them; with `domain`, subdomains share one visitor (a valid
-   * cookie found at start wins over this origin's storage). @default false
+   * cookie found at start wins over this origin's storage). Written only while consent is
+   * `granted`. @default false
    * @example { cookie: { domain: 'shop.example' } }
    */
   cookie?: boolean | IdCookieOptions;

@@ -90,7 +90,7 @@ describe('withIdCookies', () => {
     expect(cookies.has('tm_sid')).toBe(false);
   });
 
-  it('writes no cookie while writing is not allowed (consent denied)', () => {
+  it('writes no cookie while writing is not allowed (consent not granted)', () => {
     const { jar, writes } = sharedJar();
     origin(jar, memoryKeyValue(), () => false);
     expect(writes).toEqual([]);

@@ -71,7 +71,8 @@ function cookieValue(text: string, name: string, valid: RegExp): string | undefi
  * @param options - names, domain, lifetime
  * @param timeoutMs - the session timeout
  * @param now - the client's clock
- * @param mayWrite - false while writing cookies is not allowed (consent `denied`)
+ * @param mayWrite - false while writing cookies is not allowed: until consent is `granted`,
+ *   since an analytics cookie needs the visitor's consent where events do
  * @param jar - `document.cookie` unless a test gives another
  * @returns the storage, with the cookies mirrored
  */
