@@ -41,7 +41,7 @@ describe('respectGpc', () => {
   });
 
   it('refuses a wrong value at set-up', () => {
-    expect(() => setup({ respectGpc: 'yes' as unknown as true })).toThrowError(/respectGpc must be true/);
+    expect(() => setup({ respectGpc: 'yes' as unknown as true })).toThrowError(/respectGpc takes true, false or 'pending'/);
   });
 });
 
@@ -83,9 +83,11 @@ describe("persistence: 'memory' (cookieless)", () => {
   });
 
   it('refuses cookies or a service worker beside it, and unknown values', () => {
-    expect(() => createTidemark(options({ persistence: 'memory', cookie: true }))).toThrowError(/leave out cookie and serviceWorker/);
-    expect(() => createTidemark(options({ persistence: 'memory', serviceWorker: '/tidemark-sw.js' }))).toThrowError(/leave out cookie/);
-    expect(() => createTidemark(options({ persistence: 'cookie' as 'memory' }))).toThrowError(/persistence must be 'browser' or 'memory'/);
+    const message = /persistence 'browser' or 'memory' \(which keeps nothing: no cookie, no serviceWorker\)/;
+    expect(() => createTidemark(options({ persistence: 'memory', cookie: true }))).toThrowError(message);
+    expect(() => createTidemark(options({ persistence: 'memory', serviceWorker: '/tidemark-sw.js' }))).toThrowError(message);
+    expect(() => createTidemark(options({ persistence: 'cookie' as 'memory' }))).toThrowError(message);
+    expect(createTidemark(options({ persistence: 'browser', cookie: true })).getConsent()).toBe('granted');
   });
 });
 

@@ -132,14 +132,10 @@ export function resolveClientOptions(options: TidemarkOptions): ResolvedOptions 
   if (options.serviceWorker !== undefined && (typeof options.serviceWorker !== 'string' || !options.serviceWorker)) {
     throw new TidemarkError('invalid_option', "serviceWorker must be the worker script's URL on this origin, e.g. '/tidemark-sw.js'");
   }
-  if (![undefined, true, false, 'pending'].includes(options.respectGpc)) {
-    throw new TidemarkError('invalid_option', "respectGpc must be true (GPC means consent 'denied'), 'pending' or false");
-  }
-  if (![undefined, 'browser', 'memory'].includes(options.persistence)) {
-    throw new TidemarkError('invalid_option', "persistence must be 'browser' or 'memory' (cookieless)");
-  }
-  if (options.persistence === 'memory' && (options.cookie || options.serviceWorker)) {
-    throw new TidemarkError('invalid_option', "persistence: 'memory' keeps nothing in the browser: leave out cookie and serviceWorker");
+  // One check and one message for both privacy options: the script tag's budget counts every string.
+  const { respectGpc, persistence } = options;
+  if (![undefined, true, false, 'pending'].includes(respectGpc) || ![undefined, 'browser', 'memory'].includes(persistence) || (persistence === 'memory' && (options.cookie || options.serviceWorker))) {
+    throw new TidemarkError('invalid_option', "respectGpc takes true, false or 'pending'; persistence 'browser' or 'memory' (which keeps nothing: no cookie, no serviceWorker)");
   }
   useRandomValues(options.randomValues);
   return {

@@ -2,7 +2,6 @@ import { ANONYMOUS_ID_PATTERN } from '@tidemark/protocol';
 import { IDENTITY_KEYS } from '../identity.js';
 import type { KeyValueStorage } from '../key-value.js';
 import { SESSION_KEY } from '../session.js';
-import { hasWindow } from './browser.js';
 import { browserGlobals as g } from './browser-globals.js';
 
 /** Options of the visitor cookies (`cookie: { … }`). */
@@ -23,18 +22,18 @@ export interface CookieJar {
   write(cookie: string): void;
 }
 
-/** The page's own cookies; nothing outside a browser, and nothing thrown by sandboxed documents. */
+/** The page's own cookies: nothing outside a browser, and nothing thrown by sandboxed documents (the header path still works). */
 const documentJar: CookieJar = {
   read: () => {
     try {
-      return hasWindow() ? g.document!.cookie : '';
+      return g.document!.cookie;
     } catch {
-      return ''; // sandboxed documents throw on cookie access; the header path still works
+      return '';
     }
   },
   write: (cookie) => {
     try {
-      if (hasWindow()) g.document!.cookie = cookie;
+      g.document!.cookie = cookie;
     } catch {
       // As above.
     }
@@ -79,40 +78,31 @@ function cookieValue(text: string, name: string, valid: RegExp): string | undefi
 export function withIdCookies(storage: KeyValueStorage, options: IdCookieOptions, timeoutMs: number, now: () => number, mayWrite: () => boolean, jar: CookieJar = documentJar): KeyValueStorage {
   const { name = 'tm_aid', sessionName = 'tm_sid', domain, maxAgeDays = 365 } = options;
   const text = jar.read();
-  let anonymousId = cookieValue(text, name, ANONYMOUS_ID_PATTERN);
+  // The cookies' IDs until the start has read them; null once the anonymous ID's was read.
+  let anonymousId: string | undefined | null = cookieValue(text, name, ANONYMOUS_ID_PATTERN);
   let sessionId = cookieValue(text, sessionName, SESSION_ID);
-  let started = false;
   const write = (cookie: string, value: string | null, seconds: number) => {
-    if (!mayWrite()) return;
-    const parts = [`${cookie}=${value ?? ''}`, 'Path=/', `Max-Age=${value ? seconds : 0}`, 'SameSite=Lax'];
-    if (domain) parts.push(`Domain=${domain}`);
-    if (g.location?.protocol === 'https:') parts.push('Secure');
-    jar.write(parts.join('; '));
+    if (mayWrite()) jar.write(`${cookie}=${value ?? ''}; Path=/; Max-Age=${value ? seconds : 0}; SameSite=Lax${domain ? `; Domain=${domain}` : ''}${g.location?.protocol === 'https:' ? '; Secure' : ''}`);
   };
   const mirror = (key: string, value: string | null) => {
     if (key === IDENTITY_KEYS.anonymousId) write(name, value, Math.round(maxAgeDays * 86_400));
     else if (key === SESSION_KEY) write(sessionName, value && value.split('.')[0]!, Math.ceil(timeoutMs / 1000));
-  };
-  const adopt = (key: string, value: string): string => {
-    storage.set(key, value);
-    return value;
   };
   return {
     keys: storage.keys?.bind(storage),
     subscribe: storage.subscribe?.bind(storage),
     get(key) {
       let value = storage.get(key);
-      if (key === IDENTITY_KEYS.anonymousId && !started) {
-        started = true;
-        if (anonymousId && anonymousId !== value) value = adopt(key, anonymousId);
+      if (key === IDENTITY_KEYS.anonymousId && anonymousId !== null) {
+        if (anonymousId && anonymousId !== value) storage.set(key, (value = anonymousId));
         // Renewed at every start, so a visitor who returns within the cookie's life keeps it.
         if (value && ANONYMOUS_ID_PATTERN.test(value)) mirror(key, value);
+        anonymousId = null;
       } else if (key === SESSION_KEY && sessionId) {
         // A live session cookie means some subdomain saw activity within the timeout: join it.
-        value = adopt(key, `${sessionId}.${now()}`);
+        storage.set(key, (value = `${sessionId}.${now()}`));
+        sessionId = undefined;
       }
-      anonymousId = key === IDENTITY_KEYS.anonymousId ? undefined : anonymousId;
-      sessionId = key === SESSION_KEY ? undefined : sessionId;
       return value;
     },
     set(key, value) {
