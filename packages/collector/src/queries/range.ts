@@ -14,6 +14,34 @@ export interface RangeQuery {
   userId: string | null;
 }
 
+/** A UTC day range: `start_date` to `end_date`, both included. */
+export interface DateRange {
+  /** UTC midnight of `start_date`, ms. */
+  startMs: number;
+  /** UTC midnight after `end_date`, ms. */
+  endMs: number;
+}
+
+/**
+ * Read `start_date` and `end_date` (both `YYYY-MM-DD`, both required, end included) with
+ * the `/track` API's messages: the date rules every query route shares.
+ *
+ * @param query - the query string
+ * @returns the range, end exclusive
+ * @throws HttpError 400 `start_date and end_date are required`, `Invalid date format. Use YYYY-MM-DD`, `end_date must not be before start_date`
+ * @example parseDateRange(new URLSearchParams('start_date=2025-01-01&end_date=2025-01-31'))
+ */
+export function parseDateRange(query: URLSearchParams): DateRange {
+  const start = query.get('start_date');
+  const end = query.get('end_date');
+  if (!start || !end) throw new HttpError(400, 'bad_request', 'start_date and end_date are required');
+  const startMs = parseDay(start);
+  const endDay = parseDay(end);
+  if (startMs === null || endDay === null) throw new HttpError(400, 'bad_request', 'Invalid date format. Use YYYY-MM-DD');
+  if (endDay < startMs) throw new HttpError(400, 'bad_request', 'end_date must not be before start_date');
+  return { startMs, endMs: endDay + ONE_DAY_MS };
+}
+
 /**
  * Read `start_date`, `end_date` (both `YYYY-MM-DD`, both required, end included),
  * `group_by` (`day` by default, `week`, `month`) and `user_id`, with the `/track` API's
@@ -24,17 +52,11 @@ export interface RangeQuery {
  * @throws HttpError 400 with the message the `/track` API uses
  */
 export function parseRangeQuery(query: URLSearchParams): RangeQuery {
-  const start = query.get('start_date');
-  const end = query.get('end_date');
-  if (!start || !end) throw new HttpError(400, 'bad_request', 'start_date and end_date are required');
-  const startMs = parseDay(start);
-  const endDay = parseDay(end);
-  if (startMs === null || endDay === null) throw new HttpError(400, 'bad_request', 'Invalid date format. Use YYYY-MM-DD');
-  if (endDay < startMs) throw new HttpError(400, 'bad_request', 'end_date must not be before start_date');
+  const { startMs, endMs } = parseDateRange(query);
   const groupBy = query.get('group_by') ?? 'day';
   if (groupBy !== 'day' && groupBy !== 'week' && groupBy !== 'month') throw new HttpError(400, 'bad_request', 'group_by must be day, week or month');
   const userId = query.get('user_id');
-  return { startMs, endMs: endDay + ONE_DAY_MS, groupBy, userId: userId === null || userId === '' ? null : userId };
+  return { startMs, endMs, groupBy, userId: userId === null || userId === '' ? null : userId };
 }
 
 /**

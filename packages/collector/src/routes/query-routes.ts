@@ -27,6 +27,23 @@ export function statsOf(deps: RouteDeps) {
   return { ...deps.stats, totalEvents: deps.store.eventsAtOpen + deps.stats.stored };
 }
 
+/**
+ * A store's answer, with a failure of the store (ClickHouse down) turned into a 503 the caller
+ * may retry, not a 500; a 400 of the query passes through.
+ *
+ * @param deps - shared state (told about the storage error)
+ * @param answer - the store's pending answer
+ * @returns the answer
+ * @throws HttpError 503 `storage` with `Retry-After: 1`
+ */
+export function storeAnswer<T>(deps: RouteDeps, answer: Promise<T>): Promise<T> {
+  return answer.catch((err: unknown) => {
+    if (err instanceof HttpError) throw err;
+    deps.onStorageError(err);
+    throw new HttpError(503, 'storage', `the store cannot answer now, retry later (${err instanceof Error ? err.message : String(err)})`, { 'retry-after': '1' });
+  });
+}
+
 const EXPORT_KINDS = new Set<string>(['events', 'sessions', 'users']);
 
 /**
@@ -43,13 +60,7 @@ export function handleQuery(req: IncomingMessage, res: ServerResponse, deps: Rou
   const { store } = deps;
   const kind = path.startsWith('/v1/export/') ? path.slice(11) : null;
   if (path !== '/v1/metrics' && path !== '/v1/sessions' && path !== '/v1/stats' && !(kind !== null && EXPORT_KINDS.has(kind))) return null;
-  // A store that cannot answer (ClickHouse down) is a 503 the caller may retry, not a 500.
-  const read = <T>(answer: Promise<T>): Promise<T> =>
-    answer.catch((err: unknown) => {
-      if (err instanceof HttpError) throw err;
-      deps.onStorageError(err);
-      throw new HttpError(503, 'storage', `the store cannot answer now, retry later (${err instanceof Error ? err.message : String(err)})`, { 'retry-after': '1' });
-    });
+  const read = <T>(answer: Promise<T>): Promise<T> => storeAnswer(deps, answer);
   return (async () => {
     requireReadKey(req, deps);
     if (path === '/v1/metrics') sendJson(res, 200, { status: 'success', data: await read(store.metrics(parseRangeQuery(query))) });
