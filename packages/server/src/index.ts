@@ -20,6 +20,7 @@ export { withTidemark, bindFetchRequest } from './fetch-handler.js';
 export type { FetchHandlerOptions } from './fetch-handler.js';
 export { createExportClient, ExportClient } from './export-client.js';
 export type { ExportClientOptions, ExportQuery, EventExportQuery, ExportKind, ExportTime } from './export-client.js';
+export type { ReportDay, ReportRange, AttributionModel, AttributionQuery, AttributionRow, AttributionReport, FunnelQuery, FunnelStep, FunnelReport } from './export-client.js';
 export { ExportRun } from './export-run.js';
 export type { ExportPage } from './export-run.js';
 export { LIBRARY } from './version.js';
