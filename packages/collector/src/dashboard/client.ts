@@ -5,7 +5,7 @@
  * so an event named `<img src=x onerror=alert(1)>` shows as text and runs nothing.
  */
 /** A page element, as the dashboard uses one. */
-interface DashboardNode {
+export interface DashboardNode {
   textContent: string | null;
   className: string;
   hidden: boolean;
@@ -24,7 +24,7 @@ interface DashboardNode {
  * The browser globals the dashboard reads, typed by use: the collector builds with Node's
  * types only, and this function runs in the page, where these exist.
  */
-interface DashboardGlobals {
+export interface DashboardGlobals {
   document: { getElementById(id: string): DashboardNode | null; createElement(tag: string): DashboardNode; createElementNS(ns: string, tag: string): DashboardNode };
   location: { protocol: string; host: string; hash: string };
   sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
