@@ -118,6 +118,12 @@ test('shows the Campaigns, Funnel and Journey panels, a hostile campaign as text
   await expect(page.locator('#journey-sessions tr').nth(1).locator('td').nth(3)).toHaveText(HOSTILE);
   await expect(page.locator('#journey-events tr')).toHaveCount(4);
   await expect(page.locator('#journey-events tr').nth(3).locator('td').nth(2)).toHaveText('backend');
+  // A visitor in the live feed opens their journey.
+  await expect(page.locator('#status')).toHaveText('live');
+  await send([{ type: 'track', messageId: 'e2e-live-1', timestamp: new Date().toISOString(), anonymousId: 'anon-live-2', event: 'Viewed', context }]);
+  await page.locator('#events .who', { hasText: 'anon-live-2' }).click();
+  await expect(page.locator('#journey-ids')).toHaveText('user IDs: — · anonymous IDs: anon-live-2');
+  await expect(page.locator('#journey-events tr').nth(1).locator('td').nth(1)).toHaveText('Viewed');
   // A refused report says why, in the panel, as text.
   await page.fill('#steps', Array(21).fill('a').join(','));
   await page.click('#funnel-form button');

@@ -137,7 +137,10 @@ export function dashboardMain(): void {
     for (const event of events) {
       const li = el('li');
       const who = event.userId ?? event.anonymousId ?? '';
-      li.append(el('span', event.timestamp ? new Date(event.timestamp).toLocaleTimeString() : '', 'time'), el('span', event.name, 'name'), el('span', who, 'who'));
+      const whoNode = el('span', who, 'who');
+      // Which ID it is, for the Journey panel (insights.js opens it on a click).
+      whoNode.setAttribute('data-kind', event.userId ? 'user_id' : 'anonymous_id');
+      li.append(el('span', event.timestamp ? new Date(event.timestamp).toLocaleTimeString() : '', 'time'), el('span', event.name, 'name'), whoNode);
       if (event.properties !== null && event.properties !== undefined) li.append(el('code', JSON.stringify(event.properties).slice(0, 300)));
       list.prepend(li);
     }

@@ -94,6 +94,14 @@ export function insightsMain(): void {
   submit('funnel-form', loadFunnel, 'funnel');
   submit('journey-form', loadJourney, 'journey-events');
   $('model').addEventListener('change', () => void loadCampaigns().catch(fail('campaigns')));
+  // A visitor in the live feed opens their journey (the ID is read as text, never as markup).
+  $('events').addEventListener('click', (event) => {
+    const target = (event as unknown as { target: { className?: string; textContent: string | null; getAttribute(name: string): string | null } }).target;
+    if (target.className !== 'who' || !target.textContent) return;
+    $('journey-kind').value = target.getAttribute('data-kind') === 'user_id' ? 'user_id' : 'anonymous_id';
+    $('journey-id').value = target.textContent;
+    void loadJourney().catch(fail('journey-events'));
+  });
 
   // The last 30 days by default, UTC like the collector.
   const now = new Date();

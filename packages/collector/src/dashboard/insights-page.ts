@@ -38,7 +38,7 @@ export const INSIGHTS_HTML = `<section id="reports">
 /** Styles of the report panels. */
 export const INSIGHTS_CSS = `
 th { text-align: left; border-bottom: 2px solid #c9d1da; padding: 4px; font-weight: 600; }
-form label { margin-right: 12px; } .error { color: #a12; } #journey-ids { color: #456; word-break: break-all; }
+form label { margin-right: 12px; } #events .who { cursor: pointer; text-decoration: underline dotted; } .error { color: #a12; } #journey-ids { color: #456; word-break: break-all; }
 `;
 
 /** `/insights.js`: the panels' script, from the source of {@link insightsMain}. */
