@@ -78,8 +78,6 @@ export function edgesOf(pairs: ReadonlyArray<{ a: string; u: string; at: number 
 
 /** Most events a journey lists (the newest ones). */
 export const JOURNEY_EVENT_LIMIT = 500;
-/** Most IDs of one person a journey looks up (a graph of more is listed, its events not all read). */
-export const JOURNEY_ID_LIMIT = 200;
 
 /**
  * The reads of the reports, implemented by each store (`store/sqlite-insights.ts`,
@@ -115,8 +113,8 @@ export interface InsightReads {
   /**
    * The newest events of some IDs, with raw JSON, newest first.
    *
-   * @param anonymousIds - anonymous IDs (at most {@link JOURNEY_ID_LIMIT})
-   * @param userIds - user IDs (at most {@link JOURNEY_ID_LIMIT})
+   * @param anonymousIds - anonymous IDs (at most `PERSON_ID_LIMIT`)
+   * @param userIds - user IDs (at most `PERSON_ID_LIMIT`)
    * @param limit - most rows
    * @returns the events
    */

@@ -1,4 +1,4 @@
-import type { IdentityEdge } from './facts.js';
+import type { IdentityEdge, InsightReads } from './facts.js';
 
 /** Who one person is: every user ID and anonymous ID the graph joins. */
 export interface PersonIds {
@@ -97,4 +97,23 @@ export function buildIdentityGraph(edges: readonly IdentityEdge[]): IdentityGrap
     return { userIds: userIds.sort(), anonymousIds: anonymousIds.sort() };
   };
   return { personOf, idsOf };
+}
+
+/** Most IDs of one person a query names (a graph of more is rare; the rest are left out). */
+export const PERSON_ID_LIMIT = 200;
+
+/**
+ * Every ID of the person an ID belongs to, read from a store's graph: what a query "by user"
+ * covers (`/v1/metrics?user_id=`, `/v1/sessions`, `/v1/journey`).
+ *
+ * @param reads - the store's insight reads
+ * @param anonymousId - an anonymous ID, or null
+ * @param userId - a user ID, or null (one of the two is given)
+ * @returns the IDs, at most {@link PERSON_ID_LIMIT} of each kind
+ */
+export async function personIdsOf(reads: InsightReads, anonymousId: string | null, userId: string | null): Promise<PersonIds> {
+  const graph = buildIdentityGraph(await reads.identityEdges());
+  const person = graph.personOf(anonymousId, userId);
+  const ids = person === null ? { userIds: [], anonymousIds: [] } : graph.idsOf(person);
+  return { userIds: ids.userIds.slice(0, PERSON_ID_LIMIT), anonymousIds: ids.anonymousIds.slice(0, PERSON_ID_LIMIT) };
 }

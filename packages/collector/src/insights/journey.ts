@@ -1,6 +1,6 @@
 import { isoOf } from '../dates.js';
-import { BACKEND_MARKER, JOURNEY_EVENT_LIMIT, JOURNEY_ID_LIMIT, type InsightReads } from './facts.js';
-import { buildIdentityGraph, type PersonIds } from './identity-graph.js';
+import { BACKEND_MARKER, JOURNEY_EVENT_LIMIT, type InsightReads } from './facts.js';
+import { personIdsOf, type PersonIds } from './identity-graph.js';
 import type { JourneyQuery } from './insight-query.js';
 import { touchOfRaw, type TouchRow } from './touch.js';
 
@@ -49,10 +49,9 @@ const objectOr = (value: unknown) => (value !== null && typeof value === 'object
  * @returns the journey (empty lists for an ID never seen)
  */
 export async function journeyReport(reads: InsightReads, query: JourneyQuery): Promise<Journey> {
-  const graph = buildIdentityGraph(await reads.identityEdges());
-  const ids = graph.idsOf(graph.personOf(query.anonymousId, query.userId)!);
+  const ids = await personIdsOf(reads, query.anonymousId, query.userId);
   // Backend events under this user carry throwaway anonymous IDs the graph lists too.
-  const rows = await reads.eventsOf(ids.anonymousIds.slice(0, JOURNEY_ID_LIMIT), ids.userIds.slice(0, JOURNEY_ID_LIMIT), JOURNEY_EVENT_LIMIT + 1);
+  const rows = await reads.eventsOf(ids.anonymousIds, ids.userIds, JOURNEY_EVENT_LIMIT + 1);
   const truncated = rows.length > JOURNEY_EVENT_LIMIT;
   const listed = rows.slice(0, JOURNEY_EVENT_LIMIT).reverse();
   const sessions = new Map<string, JourneySession>();

@@ -92,6 +92,28 @@ forEachStore(() => {
     });
   });
 
+  describe('queries by user through the identity graph', () => {
+    it('count the linked devices and backend events of a user in /v1/metrics and /v1/sessions, not a second user of the same browser', async () => {
+      tc = await startTestCollector();
+      await send(
+        ev('page', '2025-05-01T08:00:00Z', { anonymousId: 'laptop-9' }, { sessionId: 1 }),
+        ev('identify', '2025-05-01T08:10:00Z', { anonymousId: 'laptop-9', userId: 'ada' }, { sessionId: 1 }),
+        ev('page', '2025-05-02T08:00:00Z', { anonymousId: 'phone-9' }, { sessionId: 2 }),
+        ev('identify', '2025-05-02T08:05:00Z', { anonymousId: 'phone-9', userId: 'ada' }, { sessionId: 2 }),
+        ev('track', '2025-05-02T09:00:00Z', { anonymousId: 'srv-9aaaaaaa', userId: 'ada', event: 'Order Completed' }, { library: server, sessionId: 3 }),
+        // Bob logs in on Ada's laptop later: his events are his.
+        ev('identify', '2025-05-03T08:00:00Z', { anonymousId: 'laptop-9', userId: 'bob' }, { sessionId: 4 }),
+        ev('page', '2025-05-03T08:01:00Z', { anonymousId: 'laptop-9', userId: 'bob' }, { sessionId: 4 }),
+      );
+      const metrics = await tc.get('/v1/metrics?start_date=2025-05-01&end_date=2025-05-31&group_by=month&user_id=ada');
+      expect(metrics.body.data).toEqual([{ date: '2025-05-01', page: 2, identify: 2, 'Order Completed': 1 }]);
+      const bob = await tc.get('/v1/metrics?start_date=2025-05-01&end_date=2025-05-31&group_by=month&user_id=bob');
+      expect(bob.body.data).toEqual([{ date: '2025-05-01', identify: 1, page: 1 }]);
+      const sessions = await tc.get('/v1/sessions?start_date=2025-05-01&end_date=2025-05-31&group_by=month&user_id=ada');
+      expect(sessions.body.data).toEqual([{ date: '2025-05-01', sessionCount: 3, totalDuration: 600 + 300, averageDuration: 300 }]);
+    });
+  });
+
   describe('GET /v1/funnel', () => {
     it('counts people at each step, in order, within the window, backend steps and aliases included', async () => {
       tc = await startTestCollector();

@@ -1,5 +1,6 @@
 import { ONE_DAY_MS, parseDay } from '../dates.js';
 import { HttpError } from '../http/reply.js';
+import type { PersonIds } from '../insights/identity-graph.js';
 
 /** How the query routes bucket time (UTC). */
 export type GroupBy = 'day' | 'week' | 'month';
@@ -12,6 +13,50 @@ export interface RangeQuery {
   endMs: number;
   groupBy: GroupBy;
   userId: string | null;
+  /**
+   * Every ID the identity graph joins to `userId`, filled in by the route: a query by user
+   * counts the anonymous IDs and devices linked to it too. Null: the user ID alone.
+   */
+  person?: PersonIds | null;
+}
+
+/**
+ * Who a range is about: the graph's IDs of its user, the user ID alone when the graph was not
+ * asked, or null (everyone).
+ *
+ * @param range - the parsed range
+ * @returns the IDs, or null
+ */
+export function personOfRange(range: RangeQuery): PersonIds | null {
+  if (range.userId === null) return null;
+  return range.person ?? { userIds: [range.userId], anonymousIds: [] };
+}
+
+/**
+ * SQLite condition of a person: an event (or session) with one of their user IDs, or without a
+ * user ID under one of their anonymous IDs (the identity graph's rule of whose an event is).
+ *
+ * @param person - the IDs (at least one user ID)
+ * @param userColumn - the user ID column (trusted)
+ * @param anonymousColumn - the anonymous ID column (trusted)
+ * @returns `AND (…)` and its parameters
+ */
+export function personSql(person: PersonIds, userColumn = 'user_id', anonymousColumn = 'anonymous_id'): { sql: string; params: string[] } {
+  const marks = (ids: string[]) => ids.map(() => '?').join(', ');
+  const anonymous = person.anonymousIds.length ? ` OR (${userColumn} IS NULL AND ${anonymousColumn} IN (${marks(person.anonymousIds)}))` : '';
+  return { sql: `AND (${userColumn} IN (${marks(person.userIds)})${anonymous})`, params: [...person.userIds, ...person.anonymousIds] };
+}
+
+/**
+ * The same rule in code, for rows a store filters itself.
+ *
+ * @param person - the IDs
+ * @param userId - the row's user ID
+ * @param anonymousId - the row's anonymous ID
+ * @returns whether the row is the person's
+ */
+export function isPersons(person: PersonIds, userId: string | null, anonymousId: string | null): boolean {
+  return userId !== null ? person.userIds.includes(userId) : anonymousId !== null && person.anonymousIds.includes(anonymousId);
 }
 
 /** A UTC day range: `start_date` to `end_date`, both included. */

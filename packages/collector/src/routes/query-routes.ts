@@ -3,6 +3,7 @@ import { bearerToken } from '../http/auth.js';
 import { HttpError, sendJson } from '../http/reply.js';
 import type { ExportKind } from '../queries/cursor.js';
 import { parseExportQuery } from '../queries/export-query.js';
+import { personIdsOf } from '../insights/identity-graph.js';
 import { parseRangeQuery } from '../queries/range.js';
 import type { RouteDeps } from './deps.js';
 
@@ -63,9 +64,13 @@ export function handleQuery(req: IncomingMessage, res: ServerResponse, deps: Rou
   const read = <T>(answer: Promise<T>): Promise<T> => storeAnswer(deps, answer);
   return (async () => {
     requireReadKey(req, deps);
-    if (path === '/v1/metrics') sendJson(res, 200, { status: 'success', data: await read(store.metrics(parseRangeQuery(query))) });
-    else if (path === '/v1/sessions') sendJson(res, 200, { status: 'success', data: await read(store.sessions(parseRangeQuery(query))) });
-    else if (path === '/v1/stats') sendJson(res, 200, statsOf(deps));
+    if (path === '/v1/metrics' || path === '/v1/sessions') {
+      const range = parseRangeQuery(query);
+      // A query by user covers every anonymous ID and device the identity graph joins to it.
+      if (range.userId !== null) range.person = await read(personIdsOf(store.insights, null, range.userId));
+      const data = path === '/v1/metrics' ? await read(store.metrics(range)) : await read(store.sessions(range));
+      sendJson(res, 200, { status: 'success', data });
+    } else if (path === '/v1/stats') sendJson(res, 200, statsOf(deps));
     else sendJson(res, 200, await read(store.exportPage(kind as ExportKind, parseExportQuery(kind as ExportKind, query))));
   })();
 }
