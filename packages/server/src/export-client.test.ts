@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TidemarkError } from '@tidemark/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startCollector } from '@tidemark/collector';
 import { createExportClient } from './export-client.js';
 
 // A real HTTP export API over an in-memory table: the cursor is the last position read, and
@@ -12,6 +13,18 @@ let rows: Array<{ id: number; name: string }>;
 let urls: URL[];
 let status: number;
 let rawBody: string | undefined;
+/** What the report routes answer, in the collector's shape. */
+const reports: Record<string, unknown> = {
+  '/v1/attribution': {
+    status: 'success',
+    model: 'first_touch',
+    conversion: 'Order Completed',
+    value: 'revenue',
+    windowDays: 7,
+    data: [{ source: 'google', medium: 'cpc', campaign: null, clickIdKind: 'gclid', referrerDomain: null, visitors: 1, sessions: 1, conversions: 1, value: 49.9 }],
+  },
+  '/v1/funnel': { status: 'success', windowDays: 30, data: [{ step: 'Viewed', people: 2, rate: 1 }, { step: 'Bought', people: 1, rate: 0.5 }] },
+};
 
 beforeEach(async () => {
   rows = Array.from({ length: 25 }, (_, i) => ({ id: i + 1, name: i % 2 ? 'Odd' : 'Even' }));
@@ -27,6 +40,10 @@ beforeEach(async () => {
     }
     if (status !== 200 || rawBody !== undefined) {
       res.writeHead(status).end(rawBody ?? JSON.stringify({ status: 'error', message: 'pageSize must be an integer from 1 to 1000\u0007' }));
+      return;
+    }
+    if (url.pathname === '/v1/attribution' || url.pathname === '/v1/funnel') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reports[url.pathname]));
       return;
     }
     const after = Number(url.searchParams.get('cursor') ?? 0);
@@ -117,5 +134,55 @@ describe('createExportClient', () => {
     expect((await rejection(exporter.exportEvents({ events: ['a,b'] }))).code).toBe('invalid_option');
     expect((await rejection(exporter.page('sessions', { events: ['x'] }))).code).toBe('invalid_option');
     expect(urls).toHaveLength(0);
+  });
+
+  it('asks for attribution and funnel reports and returns them typed', async () => {
+    const exporter = createExportClient({ host, readKey: 'rk_test' });
+    const attribution = await exporter.attribution({ start: new Date(Date.UTC(2025, 2, 1, 23, 30)), end: '2025-03-31', model: 'first_touch', conversion: 'Order Completed', value: 'revenue', windowDays: 7 });
+    expect(Object.fromEntries(urls[0]!.searchParams)).toEqual({ start_date: '2025-03-01', end_date: '2025-03-31', model: 'first_touch', conversion: 'Order Completed', value: 'revenue', window_days: '7' });
+    expect(attribution).toEqual({ model: 'first_touch', conversion: 'Order Completed', value: 'revenue', windowDays: 7, rows: [expect.objectContaining({ source: 'google', conversions: 1, value: 49.9 })] });
+    const funnel = await exporter.funnel({ start: '2025-03-01', end: '2025-03-31', steps: ['Viewed', 'Bought'] });
+    expect(urls[1]!.pathname + urls[1]!.search).toBe('/v1/funnel?start_date=2025-03-01&end_date=2025-03-31&steps=Viewed%2CBought');
+    expect(funnel.steps.map((s) => [s.step, s.people, s.rate])).toEqual([['Viewed', 2, 1], ['Bought', 1, 0.5]]);
+    expect(funnel.windowDays).toBe(30);
+  });
+
+  it('refuses bad report queries before any request, and reads refusals and odd answers as coded errors', async () => {
+    const exporter = createExportClient({ host, readKey: 'rk_test' });
+    const range = { start: '2025-03-01', end: '2025-03-31' };
+    // @ts-expect-error an unknown model
+    expect((await rejection(exporter.attribution({ ...range, model: 'linear' }))).code).toBe('invalid_option');
+    expect((await rejection(exporter.attribution({ start: '2025-3-1', end: '2025-03-31' }))).message).toContain("start must be a Date or 'YYYY-MM-DD'");
+    expect((await rejection(exporter.attribution({ ...range, windowDays: 0 }))).code).toBe('invalid_option');
+    expect((await rejection(exporter.attribution({ ...range, conversion: 'a\u0000' }))).code).toBe('invalid_option');
+    expect((await rejection(exporter.funnel({ ...range, steps: Array(21).fill('a') }))).message).toContain('1 to 20');
+    expect((await rejection(exporter.funnel({ ...range, steps: ['a,b'] }))).message).toContain('commas');
+    expect(urls).toHaveLength(0);
+    status = 400;
+    expect((await rejection(exporter.funnel({ ...range, steps: ['a'] }))).code).toBe('rejected');
+    status = 200;
+    reports['/v1/funnel'] = { status: 'error', message: 'nope' };
+    expect((await rejection(exporter.funnel({ ...range, steps: ['a'] }))).code).toBe('protocol');
+  });
+
+  it('reads the reference collector: a backend purchase, re-sent, credited once to the campaign of the identified visitor', async () => {
+    const collector = await startCollector({ port: 0, dbPath: ':memory:', writeKeys: ['wk_test'], readKeys: ['rk_test'], logger: { info() {}, warn() {}, error() {} } });
+    try {
+      const post = (batch: unknown[]) =>
+        fetch(`${collector.url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('wk_test:').toString('base64')}` }, body: JSON.stringify({ batch, sentAt: new Date().toISOString() }) });
+      const context = { library: { name: 'tidemark', version: '1' }, sessionId: 1, campaign: { source: 'google', name: 'spring' }, clickIds: { gclid: 'G-1' } };
+      const purchase = { type: 'track', messageId: 'evt_paid_1', timestamp: '2025-03-01T10:10:00Z', anonymousId: 'srv-anon-1', userId: 'u-1', event: 'Order Completed', properties: { revenue: 49.9 }, context: { library: { name: '@tidemark/server', version: '1' }, sessionId: 2 } };
+      await post([{ type: 'page', messageId: 'p-1', timestamp: '2025-03-01T10:00:00Z', anonymousId: 'anon-1', context }, { type: 'identify', messageId: 'i-1', timestamp: '2025-03-01T10:01:00Z', anonymousId: 'anon-1', userId: 'u-1', context }]);
+      await post([purchase]);
+      await post([purchase]);
+      const exporter = createExportClient({ host: collector.url, readKey: 'rk_test' });
+      const { rows } = await exporter.attribution({ start: '2025-03-01', end: '2025-03-01' });
+      expect(rows).toEqual([{ source: 'google', medium: 'cpc', campaign: 'spring', clickIdKind: 'gclid', referrerDomain: null, visitors: 1, sessions: 1, conversions: 1, value: 49.9 }]);
+      const { steps } = await exporter.funnel({ start: '2025-03-01', end: '2025-03-01', steps: ['page', 'Order Completed'] });
+      expect(steps).toEqual([{ step: 'page', people: 1, rate: 1 }, { step: 'Order Completed', people: 1, rate: 1 }]);
+      expect((await rejection(exporter.attribution({ start: '2025-03-02', end: '2025-03-01' }))).message).toContain('end_date must not be before start_date');
+    } finally {
+      await collector.close();
+    }
   });
 });

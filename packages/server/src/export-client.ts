@@ -41,6 +41,82 @@ export interface EventExportQuery extends ExportQuery {
 /** What can be exported. */
 export type ExportKind = 'events' | 'sessions' | 'users';
 
+/** A UTC day of the report routes: a `Date` (its UTC day) or `'YYYY-MM-DD'`. */
+export type ReportDay = Date | string;
+
+/** The date range of a report; both days are included. */
+export interface ReportRange {
+  start: ReportDay;
+  end: ReportDay;
+}
+
+/** How a conversion is credited: to the first or the last non-direct touch in the window. */
+export type AttributionModel = 'first_touch' | 'last_touch';
+
+/** Query of {@link ExportClient.attribution}. */
+export interface AttributionQuery extends ReportRange {
+  /** @default 'last_touch' */
+  model?: AttributionModel;
+  /** Event name of a conversion. @default 'Order Completed' */
+  conversion?: string;
+  /** Property of the conversion summed as value. @default 'revenue' */
+  value?: string;
+  /** Days before a conversion whose touches may take credit (1–365). @default 30 */
+  windowDays?: number;
+}
+
+/** One row of an attribution report: a touch and what it brought. */
+export interface AttributionRow {
+  /** `utm_source`, the network of a click ID, the referrer's domain, or `'(direct)'`. */
+  source: string;
+  /** `utm_medium`, `'cpc'`, `'referral'`, `'(not set)'` or `'(none)'`. */
+  medium: string;
+  campaign: string | null;
+  /** `'gclid'`, `'fbclid'`, `'ttclid'`, `'msclkid'`, `'li_fat_id'` or null. */
+  clickIdKind: string | null;
+  referrerDomain: string | null;
+  /** People with a session in the range, credited by the model. */
+  visitors: number;
+  /** Sessions starting in the range, under their own touch. */
+  sessions: number;
+  /** Conversion events (browser or backend) credited by the model. */
+  conversions: number;
+  /** Sum of the conversions' value property. */
+  value: number;
+}
+
+/** What {@link ExportClient.attribution} resolves to. */
+export interface AttributionReport {
+  model: AttributionModel;
+  conversion: string;
+  value: string;
+  windowDays: number;
+  rows: AttributionRow[];
+}
+
+/** Query of {@link ExportClient.funnel}. */
+export interface FunnelQuery extends ReportRange {
+  /** Event names in order (1–20, no commas). */
+  steps: string[];
+  /** Days from a person's first step within which the others must happen (1–365). @default 30 */
+  windowDays?: number;
+}
+
+/** One step of a funnel report. */
+export interface FunnelStep {
+  step: string;
+  /** People who did it after every earlier step, in order, within the window. */
+  people: number;
+  /** `people` over the first step's (0–1). */
+  rate: number;
+}
+
+/** What {@link ExportClient.funnel} resolves to. */
+export interface FunnelReport {
+  windowDays: number;
+  steps: FunnelStep[];
+}
+
 const PATHS: Record<ExportKind, string> = { events: '/v1/export/events', sessions: '/v1/export/sessions', users: '/v1/export/users' };
 
 /**
@@ -122,8 +198,56 @@ export class ExportClient {
    * @returns the page
    */
   async page<T>(kind: ExportKind, query: EventExportQuery): Promise<ExportPage<T>> {
-    const search = queryString(kind, query);
-    const url = `${this.#host}${PATHS[kind]}${search ? `?${search}` : ''}`;
+    return pageOf<T>(await this.#get(PATHS[kind], queryString(kind, query)));
+  }
+
+  /**
+   * Which campaigns brought visitors, conversions and value (`GET /v1/attribution`), with
+   * backend conversions joined to visitors through the collector's identity graph.
+   *
+   * @param query - days, and optionally model, conversion event, value property, window
+   * @returns the report, rows with the most conversions first
+   * @throws TidemarkError `invalid_option` (bad query, before any request), `unauthorized`, `rejected`, `server`, `network`, `protocol`
+   * @example
+   * const { rows } = await exporter.attribution({ start: '2025-03-01', end: '2025-03-31', model: 'first_touch' });
+   * for (const row of rows) console.log(row.source, row.campaign, row.conversions, row.value);
+   */
+  async attribution(query: AttributionQuery): Promise<AttributionReport> {
+    const params = rangeParams(query);
+    if (query.model !== undefined) {
+      if (query.model !== 'first_touch' && query.model !== 'last_touch') throw new TidemarkError('invalid_option', "model must be 'first_touch' or 'last_touch'");
+      params.set('model', query.model);
+    }
+    if (query.conversion !== undefined) params.set('conversion', reportName('conversion', query.conversion));
+    if (query.value !== undefined) params.set('value', reportName('value', query.value));
+    if (query.windowDays !== undefined) params.set('window_days', String(integerIn('windowDays', query.windowDays, 30, 1, 365)));
+    const body = reportOf(await this.#get('/v1/attribution', params.toString()));
+    return { model: body.model as AttributionModel, conversion: String(body.conversion), value: String(body.value), windowDays: Number(body.windowDays), rows: body.data as AttributionRow[] };
+  }
+
+  /**
+   * People at each step of a funnel (`GET /v1/funnel`), steps in order per person.
+   *
+   * @param query - days, steps (1–20 event names), optional window
+   * @returns the report
+   * @throws TidemarkError as {@link ExportClient.attribution}
+   * @example
+   * const { steps } = await exporter.funnel({ start: '2025-03-01', end: '2025-03-31', steps: ['Product Viewed', 'Order Completed'] });
+   */
+  async funnel(query: FunnelQuery): Promise<FunnelReport> {
+    const params = rangeParams(query);
+    if (!Array.isArray(query.steps) || query.steps.length < 1 || query.steps.length > 20) throw new TidemarkError('invalid_option', "steps must be 1 to 20 event names, e.g. ['Signed Up', 'Order Completed']");
+    // The collector separates steps with commas, so a name holding one cannot be a step.
+    if (query.steps.some((step) => typeof step === 'string' && step.includes(','))) throw new TidemarkError('invalid_option', 'funnel steps cannot contain commas');
+    params.set('steps', query.steps.map((step) => reportName('steps', step)).join(','));
+    if (query.windowDays !== undefined) params.set('window_days', String(integerIn('windowDays', query.windowDays, 30, 1, 365)));
+    const body = reportOf(await this.#get('/v1/funnel', params.toString()));
+    return { windowDays: Number(body.windowDays), steps: body.data as FunnelStep[] };
+  }
+
+  /** GET a path with the read key; the answer's text, or a coded error for a failed status. */
+  async #get(path: string, search: string): Promise<string> {
+    const url = `${this.#host}${path}${search ? `?${search}` : ''}`;
     const signal = AbortSignal.timeout(this.#timeout);
     let response: Response;
     let text: string;
@@ -131,12 +255,12 @@ export class ExportClient {
       response = await this.#fetch(url, { headers: { authorization: this.#auth, accept: 'application/json' }, signal });
       text = await response.text();
     } catch (cause) {
-      throw new TidemarkError('network', `export request to ${this.#host} failed or timed out after ${this.#timeout} ms`, cause);
+      throw new TidemarkError('network', `request to ${this.#host} failed or timed out after ${this.#timeout} ms`, cause);
     }
     if (response.status === 401 || response.status === 403) throw new TidemarkError('unauthorized', `the collector refused the read key (HTTP ${response.status})`);
-    if (response.status >= 500) throw new TidemarkError('server', `the collector answered HTTP ${response.status}; try again with the same cursor`);
-    if (response.status >= 400) throw new TidemarkError('rejected', `the collector refused the export query (HTTP ${response.status}): ${messageOf(text)}`);
-    return pageOf<T>(text);
+    if (response.status >= 500) throw new TidemarkError('server', `the collector answered HTTP ${response.status}; try again (with the same cursor)`);
+    if (response.status >= 400) throw new TidemarkError('rejected', `the collector refused the query (HTTP ${response.status}): ${messageOf(text)}`);
+    return text;
   }
 }
 
@@ -202,4 +326,37 @@ function messageOf(text: string): string {
     // fall through to the raw text
   }
   return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+}
+
+/** `start_date`/`end_date` of a report, checked: a `Date` gives its UTC day. */
+function rangeParams(query: ReportRange): URLSearchParams {
+  if (query === null || typeof query !== 'object') throw new TidemarkError('invalid_option', "the report query must be an object: { start: '2025-03-01', end: '2025-03-31' }");
+  const day = (name: string, value: ReportDay): string => {
+    const text = value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString().slice(0, 10) : value;
+    if (typeof text !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new TidemarkError('invalid_option', `${name} must be a Date or 'YYYY-MM-DD' (got ${String(value).slice(0, 40)})`);
+    return text;
+  };
+  return new URLSearchParams({ start_date: day('start', query.start), end_date: day('end', query.end) });
+}
+
+/** An event or property name of a report: 1 to 200 characters, no control characters. */
+function reportName(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > 200 || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new TidemarkError('invalid_option', `${name} must be 1 to 200 characters without control characters`);
+  }
+  return value;
+}
+
+/** The body of a report answer: `{ status: 'success', data: [...] , … }`. */
+function reportOf(text: string): Record<string, unknown> & { data: unknown[] } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (cause) {
+    throw new TidemarkError('protocol', 'the report answer is not JSON', cause);
+  }
+  if (body === null || typeof body !== 'object' || (body as { status?: unknown }).status !== 'success' || !Array.isArray((body as { data?: unknown }).data)) {
+    throw new TidemarkError('protocol', 'the report answer is not { status: "success", data: [...] }');
+  }
+  return body as Record<string, unknown> & { data: unknown[] };
 }

@@ -1,13 +1,19 @@
 import { ONE_DAY_MS } from '../dates.js';
 import { metricsRows, type MetricsRow } from '../queries/metrics.js';
-import { bucketOf, type RangeQuery } from '../queries/range.js';
+import { bucketOf, isPersons, personOfRange, type RangeQuery } from '../queries/range.js';
 import { pairPlays, sessionRows, type SessionsRow } from '../queries/session-buckets.js';
 import { dayOf } from './ch-rows.js';
 import type { NodePool } from './node-pool.js';
 import { overlapping, sessionAggregates, sessionsOf } from './ch-sessions.js';
 import { dayNumber, int, quote, quoteList } from './sql.js';
 
-const userFilter = (range: RangeQuery) => (range.userId === null ? '' : `AND user_id = ${quote(range.userId)}`);
+/** The person filter of a range (see `personSql`), as escaped literals. */
+function userFilter(range: RangeQuery, userColumn = 'user_id', anonymousColumn = 'anonymous_id'): string {
+  const person = personOfRange(range);
+  if (person === null) return '';
+  const anonymous = person.anonymousIds.length ? ` OR (${userColumn} = '' AND ${anonymousColumn} IN ${quoteList(person.anonymousIds)})` : '';
+  return `AND (${userColumn} IN ${quoteList(person.userIds)}${anonymous})`;
+}
 
 /**
  * `/v1/metrics` from ClickHouse: counts per UTC day and name over the deduplicated events
@@ -39,7 +45,8 @@ export async function chMetrics(pool: NodePool, database: string, range: RangeQu
  * @returns the rows in date order
  */
 export async function chSessionStats(pool: NodePool, database: string, range: RangeQuery): Promise<SessionsRow[]> {
-  const user = range.userId === null ? '' : `AND uid = ${quote(range.userId)}`;
+  const user = userFilter(range, 'uid', 'aid');
+  const person = personOfRange(range);
   // Keys holding one session are summed per UTC day in SQL; only the few a Nucleus `init`
   // split into several are built one by one.
   const days = await pool.rows<{ d: string; n: string; total: string }>(
@@ -56,7 +63,7 @@ export async function chSessionStats(pool: NodePool, database: string, range: Ra
     buckets.set(date, bucket);
   }
   const split = (await sessionsOf(pool, database, ['split = 1', ...overlapping(range.startMs, range.endMs)])).filter(
-    (s) => s.startMs >= range.startMs && s.startMs < range.endMs && (range.userId === null || s.userId === range.userId),
+    (s) => s.startMs >= range.startMs && s.startMs < range.endMs && (person === null || isPersons(person, s.userId, s.anonymousId)),
   );
   const timed = split.map((s) => ({ startMs: s.startMs, durationMs: s.endMs - s.startMs }));
   // Stops may come after the range ends; look one day further for them.

@@ -1,6 +1,7 @@
 import { CollectorError } from '../errors.js';
 import type { ClickHouseOptions } from '../options.js';
 import type { EventStorage } from '../store/storage.js';
+import { chInsights } from './ch-insights.js';
 import { chExportPage } from './ch-export.js';
 import { chCountEvents, chMetrics, chSessionStats, chStoredIds } from './ch-reads.js';
 import { clickHouseWriter } from './ch-writer.js';
@@ -44,6 +45,7 @@ export async function openClickHouseStorage(options: Required<ClickHouseOptions>
     sessions: (range) => chSessionStats(pool, database, range),
     exportPage: (kind, query) => chExportPage({ pool, database, settledOrd: settledOrd() }, kind, query),
     storedIds: (source, ids) => chStoredIds(pool, database, source, ids),
+    insights: chInsights(pool, database),
     close: () => pool.close(),
   };
 }

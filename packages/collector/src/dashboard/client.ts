@@ -5,7 +5,7 @@
  * so an event named `<img src=x onerror=alert(1)>` shows as text and runs nothing.
  */
 /** A page element, as the dashboard uses one. */
-interface DashboardNode {
+export interface DashboardNode {
   textContent: string | null;
   className: string;
   hidden: boolean;
@@ -24,7 +24,7 @@ interface DashboardNode {
  * The browser globals the dashboard reads, typed by use: the collector builds with Node's
  * types only, and this function runs in the page, where these exist.
  */
-interface DashboardGlobals {
+export interface DashboardGlobals {
   document: { getElementById(id: string): DashboardNode | null; createElement(tag: string): DashboardNode; createElementNS(ns: string, tag: string): DashboardNode };
   location: { protocol: string; host: string; hash: string };
   sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
@@ -137,7 +137,10 @@ export function dashboardMain(): void {
     for (const event of events) {
       const li = el('li');
       const who = event.userId ?? event.anonymousId ?? '';
-      li.append(el('span', event.timestamp ? new Date(event.timestamp).toLocaleTimeString() : '', 'time'), el('span', event.name, 'name'), el('span', who, 'who'));
+      const whoNode = el('span', who, 'who');
+      // Which ID it is, for the Journey panel (insights.js opens it on a click).
+      whoNode.setAttribute('data-kind', event.userId ? 'user_id' : 'anonymous_id');
+      li.append(el('span', event.timestamp ? new Date(event.timestamp).toLocaleTimeString() : '', 'time'), el('span', event.name, 'name'), whoNode);
       if (event.properties !== null && event.properties !== undefined) li.append(el('code', JSON.stringify(event.properties).slice(0, 300)));
       list.prepend(li);
     }

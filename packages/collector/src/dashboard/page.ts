@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dashboardMain } from './client.js';
+import { INSIGHTS_CSS, INSIGHTS_HTML, INSIGHTS_SCRIPT } from './insights-page.js';
 
 const HTML = `<!doctype html>
 <html lang="en">
@@ -9,6 +10,7 @@ const HTML = `<!doctype html>
 <title>Tidemark collector</title>
 <link rel="stylesheet" href="/dashboard.css">
 <script src="/dashboard.js" defer></script>
+<script src="/insights.js" defer></script>
 </head>
 <body>
 <header><h1>Tidemark</h1><span id="status">loading…</span></header>
@@ -27,7 +29,7 @@ const HTML = `<!doctype html>
   <section><h2>Counts per event</h2><table><tbody id="counts"></tbody></table></section>
   <section><h2>Live</h2><ol id="events"></ol></section>
 </div>
-</body>
+${INSIGHTS_HTML}</body>
 </html>
 `;
 
@@ -56,7 +58,8 @@ function send(res: ServerResponse, type: string, body: string, extra: Record<str
 }
 
 /**
- * Serve the live dashboard: `/` (the page), `/dashboard.js`, `/dashboard.css`. The page asks
+ * Serve the live dashboard: `/` (the page), `/dashboard.js`, `/insights.js` (the report
+ * panels), `/dashboard.css`. The page asks
  * for a read key (or takes one from `#key=` in the URL, which never reaches a server log).
  *
  * @param _req - the request
@@ -67,7 +70,8 @@ function send(res: ServerResponse, type: string, body: string, extra: Record<str
 export function serveDashboard(_req: IncomingMessage, res: ServerResponse, path: string): boolean {
   if (path === '/' || path === '/index.html') send(res, 'text/html; charset=utf-8', HTML, { 'content-security-policy': CSP, 'referrer-policy': 'no-referrer' });
   else if (path === '/dashboard.js') send(res, 'text/javascript; charset=utf-8', SCRIPT);
-  else if (path === '/dashboard.css') send(res, 'text/css; charset=utf-8', CSS);
+  else if (path === '/insights.js') send(res, 'text/javascript; charset=utf-8', INSIGHTS_SCRIPT);
+  else if (path === '/dashboard.css') send(res, 'text/css; charset=utf-8', CSS + INSIGHTS_CSS);
   else return false;
   return true;
 }

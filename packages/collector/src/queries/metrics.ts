@@ -1,5 +1,5 @@
 import type { Db } from '../store/schema.js';
-import { bucketSql, type RangeQuery } from './range.js';
+import { bucketSql, personOfRange, personSql, type RangeQuery } from './range.js';
 
 /** One bucket of `/v1/metrics`: its first day and a count per event name. */
 export type MetricsRow = { date: string } & Record<string, number | string>;
@@ -14,9 +14,9 @@ export type MetricsRow = { date: string } & Record<string, number | string>;
  * @example metrics(store.db, parseRangeQuery(new URLSearchParams('start_date=2025-01-01&end_date=2025-01-31')))
  */
 export function metrics(db: Db, range: RangeQuery): MetricsRow[] {
-  const where = range.userId === null ? '' : 'AND user_id = ?';
-  const params: unknown[] = [range.startMs, range.endMs];
-  if (range.userId !== null) params.push(range.userId);
+  const person = personOfRange(range);
+  const { sql: where, params: ids } = person ? personSql(person) : { sql: '', params: [] };
+  const params: unknown[] = [range.startMs, range.endMs, ...ids];
   const rows = db
     .prepare(
       `SELECT ${bucketSql(range.groupBy, 'event_ms')} AS date, name, count(*) AS n FROM events

@@ -1,7 +1,13 @@
 import { ONE_DAY_MS } from '../dates.js';
 import type { Db } from '../store/schema.js';
-import { bucketSql, type RangeQuery } from './range.js';
+import { bucketSql, personOfRange, personSql, type RangeQuery } from './range.js';
 import { pairPlays, sessionRows, type PlayStop, type SessionsRow } from './session-buckets.js';
+
+/** The user filter of a range: the person's IDs, as events and the sessions table name them. */
+function personWhere(range: RangeQuery): { sql: string; params: string[] } {
+  const person = personOfRange(range);
+  return person ? personSql(person) : { sql: '', params: [] };
+}
 
 /**
  * Plays and stops of the `/track` API in the range (stops up to a day after it). Only
@@ -9,10 +15,9 @@ import { pairPlays, sessionRows, type PlayStop, type SessionsRow } from './sessi
  * session is counted twice.
  */
 function playsAndStops(db: Db, range: RangeQuery): PlayStop[] {
-  const where = range.userId === null ? '' : 'AND user_id = ?';
+  const { sql: where, params: ids } = personWhere(range);
   // Stops may come after the range ends; look one day further for them.
-  const params: unknown[] = [range.startMs, range.endMs + ONE_DAY_MS];
-  if (range.userId !== null) params.push(range.userId);
+  const params: unknown[] = [range.startMs, range.endMs + ONE_DAY_MS, ...ids];
   const rows = db
     .prepare(
       `SELECT name, coalesce(user_id, anonymous_id) AS who, event_ms AS at FROM events
@@ -33,9 +38,8 @@ function playsAndStops(db: Db, range: RangeQuery): PlayStop[] {
  * @returns `[{ date, totalDuration, sessionCount, averageDuration }]` in date order
  */
 export function sessionStats(db: Db, range: RangeQuery): SessionsRow[] {
-  const where = range.userId === null ? '' : 'AND user_id = ?';
-  const params: unknown[] = [range.startMs, range.endMs];
-  if (range.userId !== null) params.push(range.userId);
+  const { sql: where, params: ids } = personWhere(range);
+  const params: unknown[] = [range.startMs, range.endMs, ...ids];
   const rows = db
     .prepare(
       `SELECT ${bucketSql(range.groupBy, 'started_ms')} AS date, count(*) AS n, sum(ended_ms - started_ms) AS total

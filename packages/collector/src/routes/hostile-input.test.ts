@@ -125,6 +125,20 @@ forEachStore(() => {
       expect(tc.collector.stats().stored).toBe(0);
     });
 
+    it('answers 10,000 funnel steps with a JSON error and keeps serving reports', async () => {
+      tc = await startTestCollector();
+      // 20 KB of request line: Node's parser refuses it (431) before any route runs; up to the
+      // header limit (5,000 one-letter steps) the route itself refuses past 20 steps (400).
+      const steps = Array(10_000).fill('a').join(',');
+      const answer = await raw(tc.collector.port, `GET /v1/funnel?start_date=2025-01-01&end_date=2025-01-31&steps=${steps} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${READ_KEY}\r\n\r\n`);
+      expect(answer).toMatch(/^HTTP\/1\.1 431/);
+      expect(bodyOf(answer)).toMatchObject({ status: 'error', message: expect.any(String) });
+      const five = await tc.get(`/v1/funnel?start_date=2025-01-01&end_date=2025-01-31&steps=${Array(5000).fill('a').join(',')}`);
+      expect(five).toEqual({ status: 400, body: expect.objectContaining({ status: 'error', message: 'steps must name at most 20 events (got 5000)' }) });
+      const ok = await tc.get('/v1/funnel?start_date=2025-01-01&end_date=2025-01-31&steps=a,b');
+      expect(ok.body).toEqual({ status: 'success', windowDays: 30, data: [{ step: 'a', people: 0, rate: 0 }, { step: 'b', people: 0, rate: 0 }] });
+    });
+
     it('closes a socket sending a 5 MB frame with 1009 (not 1006), and the others carry on', async () => {
       tc = await startTestCollector();
       const url = `${tc.url.replace('http', 'ws')}/app/${APP_ID}/track`;

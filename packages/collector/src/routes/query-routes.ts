@@ -3,6 +3,7 @@ import { bearerToken } from '../http/auth.js';
 import { HttpError, sendJson } from '../http/reply.js';
 import type { ExportKind } from '../queries/cursor.js';
 import { parseExportQuery } from '../queries/export-query.js';
+import { personIdsOf } from '../insights/identity-graph.js';
 import { parseRangeQuery } from '../queries/range.js';
 import type { RouteDeps } from './deps.js';
 
@@ -27,6 +28,23 @@ export function statsOf(deps: RouteDeps) {
   return { ...deps.stats, totalEvents: deps.store.eventsAtOpen + deps.stats.stored };
 }
 
+/**
+ * A store's answer, with a failure of the store (ClickHouse down) turned into a 503 the caller
+ * may retry, not a 500; a 400 of the query passes through.
+ *
+ * @param deps - shared state (told about the storage error)
+ * @param answer - the store's pending answer
+ * @returns the answer
+ * @throws HttpError 503 `storage` with `Retry-After: 1`
+ */
+export function storeAnswer<T>(deps: RouteDeps, answer: Promise<T>): Promise<T> {
+  return answer.catch((err: unknown) => {
+    if (err instanceof HttpError) throw err;
+    deps.onStorageError(err);
+    throw new HttpError(503, 'storage', `the store cannot answer now, retry later (${err instanceof Error ? err.message : String(err)})`, { 'retry-after': '1' });
+  });
+}
+
 const EXPORT_KINDS = new Set<string>(['events', 'sessions', 'users']);
 
 /**
@@ -43,18 +61,16 @@ export function handleQuery(req: IncomingMessage, res: ServerResponse, deps: Rou
   const { store } = deps;
   const kind = path.startsWith('/v1/export/') ? path.slice(11) : null;
   if (path !== '/v1/metrics' && path !== '/v1/sessions' && path !== '/v1/stats' && !(kind !== null && EXPORT_KINDS.has(kind))) return null;
-  // A store that cannot answer (ClickHouse down) is a 503 the caller may retry, not a 500.
-  const read = <T>(answer: Promise<T>): Promise<T> =>
-    answer.catch((err: unknown) => {
-      if (err instanceof HttpError) throw err;
-      deps.onStorageError(err);
-      throw new HttpError(503, 'storage', `the store cannot answer now, retry later (${err instanceof Error ? err.message : String(err)})`, { 'retry-after': '1' });
-    });
+  const read = <T>(answer: Promise<T>): Promise<T> => storeAnswer(deps, answer);
   return (async () => {
     requireReadKey(req, deps);
-    if (path === '/v1/metrics') sendJson(res, 200, { status: 'success', data: await read(store.metrics(parseRangeQuery(query))) });
-    else if (path === '/v1/sessions') sendJson(res, 200, { status: 'success', data: await read(store.sessions(parseRangeQuery(query))) });
-    else if (path === '/v1/stats') sendJson(res, 200, statsOf(deps));
+    if (path === '/v1/metrics' || path === '/v1/sessions') {
+      const range = parseRangeQuery(query);
+      // A query by user covers every anonymous ID and device the identity graph joins to it.
+      if (range.userId !== null) range.person = await read(personIdsOf(store.insights, null, range.userId));
+      const data = path === '/v1/metrics' ? await read(store.metrics(range)) : await read(store.sessions(range));
+      sendJson(res, 200, { status: 'success', data });
+    } else if (path === '/v1/stats') sendJson(res, 200, statsOf(deps));
     else sendJson(res, 200, await read(store.exportPage(kind as ExportKind, parseExportQuery(kind as ExportKind, query))));
   })();
 }

@@ -75,6 +75,46 @@ forEachStore(() => {
     { name: 'export: 101 event names', method: 'GET', path: `/v1/export/events?events=${Array.from({ length: 101 }, (_, i) => `e${i}`).join(',')}`, headers: read, status: 400 },
     { name: 'export: unknown kind', method: 'GET', path: '/v1/export/secrets', headers: read, status: 404 },
     { name: 'stats: no read key', method: 'GET', path: '/v1/stats', headers: { authorization: '' }, status: 401 },
+    // report routes: every parameter checked before the store is asked
+    ...((): HttpCase[] => {
+      const days = 'start_date=2025-01-01&end_date=2025-01-31';
+      const sql = encodeURIComponent("x'); DROP TABLE events; --");
+      const get = (name: string, path: string, status: number, headers: Record<string, string> = read): HttpCase => ({ name, method: 'GET', path, headers, status });
+      return [
+        get('attribution: no read key', `/v1/attribution?${days}`, 401, { authorization: '' }),
+        get('attribution: write key as read key', `/v1/attribution?${days}`, 401, { authorization: `Bearer ${WRITE_KEY}` }),
+        get('attribution: no dates', '/v1/attribution', 400),
+        get('attribution: February 30th', '/v1/attribution?start_date=2025-02-30&end_date=2025-03-31', 400),
+        get('attribution: end before start', '/v1/attribution?start_date=2025-03-01&end_date=2025-01-01', 400),
+        get('attribution: SQL in a date', `/v1/attribution?start_date=${sql}&end_date=2025-01-31`, 400),
+        get('attribution: unknown model', `/v1/attribution?${days}&model=linear`, 400),
+        get('attribution: SQL in the model', `/v1/attribution?${days}&model=${sql}`, 400),
+        get('attribution: empty conversion', `/v1/attribution?${days}&conversion=`, 400),
+        get('attribution: 201-character conversion', `/v1/attribution?${days}&conversion=${'c'.repeat(201)}`, 400),
+        get('attribution: control character in value', `/v1/attribution?${days}&value=rev%00enue`, 400),
+        get('attribution: window_days 0', `/v1/attribution?${days}&window_days=0`, 400),
+        get('attribution: window_days 1e9', `/v1/attribution?${days}&window_days=1000000000`, 400),
+        get('attribution: SQL in window_days', `/v1/attribution?${days}&window_days=${sql}`, 400),
+        get('attribution: SQL in conversion and value (names are data: nothing matches)', `/v1/attribution?${days}&conversion=${sql}&value=${sql}`, 200),
+        get('funnel: no steps', `/v1/funnel?${days}`, 400),
+        get('funnel: an empty step', `/v1/funnel?${days}&steps=a,,b`, 400),
+        get('funnel: 21 steps', `/v1/funnel?${days}&steps=${Array.from({ length: 21 }, (_, i) => `s${i}`).join(',')}`, 400),
+        get('funnel: 5,000 steps', `/v1/funnel?${days}&steps=${Array(5000).fill('a').join(',')}`, 400),
+        get('funnel: 201-character step', `/v1/funnel?${days}&steps=a,${'s'.repeat(201)}`, 400),
+        get('funnel: SQL in a date', `/v1/funnel?start_date=2025-01-01&end_date=${sql}&steps=a`, 400),
+        get('funnel: SQL in window_days', `/v1/funnel?${days}&steps=a&window_days=${sql}`, 400),
+        get('funnel: SQL in steps (names are data)', `/v1/funnel?${days}&steps=${sql},b`, 200),
+        get('funnel: no read key', `/v1/funnel?${days}&steps=a`, 401, { authorization: '' }),
+        get('journey: no ID', '/v1/journey', 400),
+        get('journey: both IDs', '/v1/journey?user_id=u1&anonymous_id=a1', 400),
+        get('journey: empty user_id', '/v1/journey?user_id=', 400),
+        get('journey: 201-character anonymous_id', `/v1/journey?anonymous_id=${'a'.repeat(201)}`, 400),
+        get('journey: forged ID with CRLF', '/v1/journey?anonymous_id=x%0D%0ASet-Cookie:%20a=1', 400),
+        get('journey: SQL in user_id (IDs are data)', `/v1/journey?user_id=${sql}`, 200),
+        get('journey: no read key', '/v1/journey?user_id=u1', 401, { authorization: '' }),
+        { name: 'POST on /v1/attribution', path: '/v1/attribution', body: '{}', status: 405 },
+      ];
+    })(),
     // methods and paths
     { name: 'PUT on /v1/batch', method: 'PUT', path: '/v1/batch', body: '{}', status: 405 },
     { name: 'DELETE on /v1/export/events', method: 'DELETE', path: '/v1/export/events', headers: read, status: 405 },

@@ -3,11 +3,12 @@ import { CORS_HEADERS, HttpError, sendError, sendJson } from '../http/reply.js';
 import type { Logger } from '../logger.js';
 import type { RouteDeps } from './deps.js';
 import { handleAppTrack, handleBatch, handleTrack } from './ingest-routes.js';
+import { INSIGHT_PATHS, handleInsight } from './insight-routes.js';
 import { handleQuery } from './query-routes.js';
 import { handleReceipts } from './receipts-route.js';
 
 /** Paths that exist for some method: any other method on them is a 405, not a 404. */
-const KNOWN_PATHS = new Set(['/v1/batch', '/v1/track', '/v1/receipts', '/v1/metrics', '/v1/sessions', '/v1/stats', '/v1/health', '/v1/export/events', '/v1/export/sessions', '/v1/export/users']);
+const KNOWN_PATHS = new Set(['/v1/batch', '/v1/track', '/v1/receipts', '/v1/metrics', '/v1/sessions', '/v1/stats', '/v1/health', '/v1/export/events', '/v1/export/sessions', '/v1/export/users', ...INSIGHT_PATHS]);
 
 /** A handler for paths the router does not know itself (the dashboard's files). */
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
@@ -50,6 +51,8 @@ export function createRouter(deps: RouteDeps, logger: Logger, extra: ExtraRoute 
       if (path === '/v1/health') return sendJson(res, 200, { status: 'ok' });
       const answer = handleQuery(req, res, deps, path, query);
       if (answer) return answer;
+      const insight = handleInsight(req, res, deps, path, query);
+      if (insight) return insight;
       if (extra(req, res, path)) return;
     }
     const known = KNOWN_PATHS.has(path);

@@ -3,6 +3,7 @@ import { exportEvents, exportSessions, exportUsers } from '../queries/export.js'
 import { metrics } from '../queries/metrics.js';
 import { storedIds } from '../queries/receipts.js';
 import { sessionStats } from '../queries/sessions.js';
+import { sqliteInsights } from './sqlite-insights.js';
 import type { EventStorage } from './storage.js';
 import { openStorage } from './writer.js';
 
@@ -30,6 +31,7 @@ export async function openSqliteStorage(path: string, synchronous: 'normal' | 'f
     sessions: async (range) => sessionStats(db, range),
     exportPage: async (kind: ExportKind, query) => exporters[kind](db, query),
     storedIds: async (source, ids) => storedIds(db, source, ids),
+    insights: sqliteInsights(db),
     close: () => store.close(),
   };
 }

@@ -1,3 +1,4 @@
+import type { InsightReads } from '../insights/facts.js';
 import type { ExportKind } from '../queries/cursor.js';
 import type { ExportPage, ExportQuery } from '../queries/export-query.js';
 import type { MetricsRow } from '../queries/metrics.js';
@@ -56,6 +57,8 @@ export interface EventStorage {
    * @returns the stored ones, in the order asked, each once
    */
   storedIds(source: string, ids: string[]): Promise<string[]>;
+  /** The reads of `/v1/attribution`, `/v1/funnel` and `/v1/journey`. */
+  readonly insights: InsightReads;
   /** Close connections and files. Safe to call once the writer is closed. */
   close(): Promise<void>;
 }
