@@ -138,13 +138,23 @@ function startProcess(command, args, cwd) {
   return { child, exited, stderr: () => stderr };
 }
 
-/** Stop a child: SIGTERM, then SIGKILL after `graceMs`. */
+/** How long a SIGKILLed server may take to be reaped before the stop stops waiting for it. */
+const REAP_MS = 10_000;
+
+/**
+ * Stop a child: SIGTERM, then SIGKILL after `graceMs`. The wait for its exit is bounded: a
+ * killed process stuck in the kernel (a flush to a saturated disk) would otherwise hold a
+ * test's teardown past its limit, and the exit handler and the watchdog reap it anyway.
+ */
 async function stopProcess(proc, graceMs = 3000) {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   proc.child.kill('SIGTERM');
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
-  await proc.exited;
+  let giveUp;
+  const reaped = await Promise.race([proc.exited.then(() => true), new Promise((resolve) => (giveUp = setTimeout(() => resolve(false), graceMs + REAP_MS)))]);
   clearTimeout(timer);
+  clearTimeout(giveUp);
+  if (!reaped) process.stderr.write(`test kit: process ${proc.child.pid} did not exit ${REAP_MS} ms after SIGKILL; left to the exit handler\n`);
 }
 
 async function startZooKeeper(dir) {
