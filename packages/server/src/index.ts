@@ -24,7 +24,7 @@ export type { TidemarkRelay } from './relay.js';
 export type { RelayOptions } from './relay-options.js';
 export { createExportClient, ExportClient } from './export-client.js';
 export type { ExportClientOptions, ExportQuery, EventExportQuery, ExportKind, ExportTime } from './export-client.js';
-export type { ReportDay, ReportRange, AttributionModel, AttributionQuery, AttributionRow, AttributionReport, FunnelQuery, FunnelStep, FunnelReport } from './export-client.js';
+export type { ReportDay, ReportRange, AttributionModel, AttributionQuery, AttributionRow, AttributionReport, FunnelQuery, FunnelStep, FunnelReport } from './export-reports.js';
 export { ExportRun } from './export-run.js';
 export type { ExportPage } from './export-run.js';
 export { LIBRARY } from './version.js';
