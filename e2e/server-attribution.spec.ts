@@ -1,7 +1,8 @@
 // Backend attribution end to end: a visitor lands from a campaign in real Chromium, clicks
 // Buy, the example backend tracks the purchase server-side, a payment webhook arrives later;
 // in the reference collector every event sits under the browser's anonymous ID, the server's
-// purchase in the browser's session, and the campaign joins them.
+// purchase in the browser's session, and the campaign joins them; the attribution report
+// (both models) credits the purchase and its revenue to that campaign.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,4 +97,15 @@ test('the server-side purchase and webhook join the browser visitor, session and
   // The join an analyst makes: the campaign of the session the purchase happened in.
   const campaignOfPurchase = events.find((e) => e.anonymousId === purchase?.anonymousId && Number(e.sessionId) === Number(purchase?.sessionId) && e.event.context.campaign)?.event.context.campaign;
   expect(campaignOfPurchase?.source).toBe('newsletter');
+
+  // The same answer without SQL: the collector's attribution report credits the backend
+  // purchase (joined through the visitor's anonymous ID) to the campaign, under both models.
+  const reports = createExportClient({ host: collector.url, readKey: 'rk_shop' });
+  const today = new Date();
+  for (const model of ['first_touch', 'last_touch'] as const) {
+    const report = await reports.attribution({ start: today, end: today, model, conversion: 'Purchase Completed', value: 'amount' });
+    expect(report.rows).toEqual([
+      expect.objectContaining({ source: 'newsletter', medium: 'email', campaign: 'spring', clickIdKind: 'gclid', visitors: 1, sessions: 1, conversions: 1, value: 49 }),
+    ]);
+  }
 });
