@@ -110,7 +110,7 @@ describe('cookies and consent', () => {
     client.track('Viewed');
     expect(writes).toEqual([]);
     client.setConsent('granted');
-    expect(writes).toEqual([`tm_aid=${client.getAnonymousId()}; Path=/; Max-Age=31536000; SameSite=Lax; Domain=shop.test; Secure`]);
+    expect(writes).toEqual([`tm_aid=${client.getAnonymousId()}; Path=/; Max-Age=34560000; SameSite=Lax; Domain=shop.test; Secure`]);
   });
 
   it('writes both cookies at once with consent granted, and none under GPC', () => {

@@ -67,6 +67,28 @@ describe('tidemarkRelay (Connect middleware on node:http)', () => {
     expect(asked.body).toEqual({ messageIds: ids });
   });
 
+  it('asks the collector a receipts question only after the batches in flight through it have landed', async () => {
+    const sent = batchOf(2);
+    const ids = sent.batch.map((e) => e.messageId);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    collector.respond(async (request) => {
+      order.push(request.path);
+      if (request.path === '/v1/batch') return await held, undefined;
+      return { status: 200, body: JSON.stringify({ stored: collector.events.map((e) => e.messageId).filter((id) => ids.includes(id)) }) };
+    });
+    const beacon = post('/t/batch', { ...sent, writeKey: PAGE_KEY }, { 'content-type': 'text/plain;charset=UTF-8' });
+    await vi.waitFor(() => expect(order).toEqual(['/v1/batch']));
+    const question = post('/t/receipts', { messageIds: ids });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(order).toEqual(['/v1/batch']); // held back while the beacon is on its way
+    release();
+    expect((await beacon).status).toBe(200);
+    expect(await (await question).json()).toEqual({ stored: ids });
+    expect(order).toEqual(['/v1/batch', '/v1/receipts']);
+  });
+
   it('leaves every other path to the app, and takes its paths from the options', async () => {
     await serve({ path: '/collect', receiptsPath: '/collect/receipts' });
     expect(await (await fetch(`${site!.url}/t/batch`, { method: 'POST', body: '{}' })).text()).toBe('app');

@@ -67,6 +67,8 @@ export interface TidemarkRelay {
 export function tidemarkRelay(options: RelayOptions): TidemarkRelay {
   const o = resolveRelayOptions(options);
   let inFlight = 0;
+  /** Batches being relayed now, so a receipts question can wait for them. */
+  const batches = new Set<Promise<RelayAnswer>>();
 
   const routeOf = (request: RelayRequest) => (request.path === o.path ? checkBatch : request.path === o.receiptsPath ? checkReceipts : undefined);
   const handle = async (request: RelayRequest, route: (body: unknown) => Checked): Promise<RelayAnswer> => {
@@ -74,7 +76,21 @@ export function tidemarkRelay(options: RelayOptions): TidemarkRelay {
     if (inFlight >= o.maxConcurrent) return refusal({ status: 503, message: 'the relay is busy; try again shortly' }, { 'Retry-After': '1' });
     inFlight++;
     try {
-      return await relay(o, request, route);
+      if (route === checkReceipts) {
+        // The question names events a page-hide beacon may still be carrying through this
+        // relay: asked before that forward lands, the collector would say "not stored" and the
+        // page would send them again. Asked after the batches now in flight (each bounded by
+        // `timeout`), its answer counts them.
+        await Promise.allSettled([...batches]);
+        return await relay(o, request, route);
+      }
+      const answer = relay(o, request, route);
+      batches.add(answer);
+      try {
+        return await answer;
+      } finally {
+        batches.delete(answer);
+      }
     } finally {
       inFlight--;
     }

@@ -45,7 +45,7 @@ describe('withIdCookies', () => {
     const www = origin(jar);
     expect(cookies.get('tm_aid')).toBe(www.identity.anonymousId);
     expect(cookies.get('tm_sid')).toBe(String(www.sessions.id));
-    expect(writes[0]).toMatch(/^tm_aid=[A-Za-z0-9_-]{21}; Path=\/; Max-Age=31536000; SameSite=Lax; Domain=shop\.test$/);
+    expect(writes[0]).toMatch(/^tm_aid=[A-Za-z0-9_-]{21}; Path=\/; Max-Age=34560000; SameSite=Lax; Domain=shop\.test$/);
     expect(writes.find((w) => w.startsWith('tm_sid='))).toMatch(/; Max-Age=1800; SameSite=Lax; Domain=shop\.test$/);
 
     const app = origin(jar); // another origin: empty storage of its own

@@ -12,7 +12,7 @@ export interface IdCookieOptions {
   sessionName?: string;
   /** Domain, to share one visitor with subdomains (e.g. `shop.example` for www. and app.). @default the current host */
   domain?: string;
-  /** Lifetime of the anonymous-ID cookie in days (browsers cap it at 400). @default 365 */
+  /** Lifetime of the anonymous-ID cookie in days. @default 400, the browsers' cap and the server's `issueCookies` lifetime, so whichever writes last sets the same expiry */
   maxAgeDays?: number;
 }
 
@@ -76,7 +76,7 @@ function cookieValue(text: string, name: string, valid: RegExp): string | undefi
  * @returns the storage, with the cookies mirrored
  */
 export function withIdCookies(storage: KeyValueStorage, options: IdCookieOptions, timeoutMs: number, now: () => number, mayWrite: () => boolean, jar: CookieJar = documentJar): KeyValueStorage {
-  const { name = 'tm_aid', sessionName = 'tm_sid', domain, maxAgeDays = 365 } = options;
+  const { name = 'tm_aid', sessionName = 'tm_sid', domain, maxAgeDays = 400 } = options;
   const text = jar.read();
   // The cookies' IDs until the start has read them; null once the anonymous ID's was read.
   let anonymousId: string | undefined | null = cookieValue(text, name, ANONYMOUS_ID_PATTERN);
