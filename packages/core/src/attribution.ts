@@ -1,3 +1,4 @@
+import { CLICK_ID_PARAMS } from '@tidemark/protocol';
 import type { KeyValueStorage } from './key-value.js';
 import type { CampaignContext, EventContext, PageContext } from './types.js';
 
@@ -13,8 +14,6 @@ const UTM_FIELDS: ReadonlyArray<readonly [string, keyof CampaignContext]> = [
   ['utm_content', 'content'],
 ];
 
-/** Ad-click IDs kept in `context.clickIds`: Google, Meta, TikTok, Microsoft, LinkedIn. */
-export const CLICK_ID_PARAMS = ['gclid', 'fbclid', 'ttclid', 'msclkid', 'li_fat_id'] as const;
 
 // Caps, because a crafted landing URL would otherwise ride on every event of the session and
 // could push them past the 32 KB event limit.

@@ -72,6 +72,14 @@ export interface TidemarkEvent {
   context: EventContext;
 }
 
+/**
+ * Ad-click IDs the SDK keeps in `context.clickIds`, in its order of preference: Google, Meta,
+ * TikTok, Microsoft, LinkedIn. The collector's attribution reads the same list.
+ */
+export const CLICK_ID_PARAMS = ['gclid', 'fbclid', 'ttclid', 'msclkid', 'li_fat_id'] as const;
+/** One of {@link CLICK_ID_PARAMS}. */
+export type ClickIdParam = (typeof CLICK_ID_PARAMS)[number];
+
 /** A valid anonymous ID: the nanoid alphabet, 8–64 characters (UUIDs and nanoids pass). */
 export const ANONYMOUS_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 

@@ -1,3 +1,4 @@
+import { CLICK_ID_PARAMS, type ClickIdParam } from '@tidemark/protocol';
 /** What brought a visitor to one session, as the attribution rows group it. */
 export interface TouchRow {
   /** `utm_source`, else the ad network of a click ID, else the referrer's domain, else `(direct)`. */
@@ -16,17 +17,13 @@ export interface TouchRow {
 export const DIRECT: Readonly<TouchRow> = Object.freeze({ source: '(direct)', medium: '(none)', campaign: null, clickIdKind: null, referrerDomain: null });
 
 /**
- * Click IDs in the SDK's order of preference (core's `CLICK_ID_PARAMS`; the collector
- * depends on no client package, so the list is repeated here) and the network each means,
- * for visits tagged by auto-tagging alone (a `gclid` without UTM parameters is Google Ads).
+ * The network each click ID means, for visits tagged by auto-tagging alone (a `gclid`
+ * without UTM parameters is Google Ads); typed by the protocol's list, so a new click ID
+ * cannot go without its network.
  */
-const CLICK_SOURCES: ReadonlyArray<readonly [string, string]> = [
-  ['gclid', 'google'],
-  ['fbclid', 'facebook'],
-  ['ttclid', 'tiktok'],
-  ['msclkid', 'bing'],
-  ['li_fat_id', 'linkedin'],
-];
+const NETWORK_OF: Readonly<Record<ClickIdParam, string>> = { gclid: 'google', fbclid: 'facebook', ttclid: 'tiktok', msclkid: 'bing', li_fat_id: 'linkedin' };
+/** Click IDs in the SDK's order of preference, with their networks. */
+const CLICK_SOURCES = CLICK_ID_PARAMS.map((param) => [param, NETWORK_OF[param]] as const);
 
 /** The SDK caps each value at 256 characters; forged events are held to the same. */
 const MAX_CHARS = 256;
