@@ -61,6 +61,19 @@ describe('page hide', () => {
     expect(names.filter((n) => n === 'lost')).toHaveLength(1);
   });
 
+  it("sends rescued events with the next page's first flush(), though reading the queue at start takes a while", async () => {
+    const storage = memoryKeyValue();
+    const event = { type: 'track', event: 'rescued', messageId: 'rescued-0000000000000', anonymousId: 'a', timestamp: new Date().toISOString(), context: {} } as TidemarkEvent;
+    rescueEvents(storage, `${RESCUE_PREFIX}dead-page`, [event]);
+    const quick = memoryStore();
+    let reads = 0; // the first read (the start's look for copies) is slow
+    const slow: QueueStore = { ...quick, peek: (limit) => new Promise((resolve) => setTimeout(() => resolve(quick.peek(limit)), reads++ ? 0 : 30)) };
+    const transport = scriptedTransport();
+    const next = createTidemark({ writeKey: 'wk', transport, store: slow, storage, clock: manualClock(), lock: localLock() });
+    await next.flush(); // called at once: it waits for the rescued events to be queued again
+    expect(transport.delivered.map((e) => e.event)).toContain('rescued');
+  });
+
   it('asks the receipts about a rescued event the queue lacks: another drainer may have sent and removed it', async () => {
     const storage = memoryKeyValue();
     const store = memoryStore();

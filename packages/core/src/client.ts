@@ -64,6 +64,8 @@ export class Tidemark {
   readonly #clock: Clock;
   readonly #hide: HidePath;
   readonly #uncertain: UncertainLedger;
+  /** Events rescued by pages that died, queued again at start: `flush()` sends them too. */
+  readonly #recovered: Promise<void>;
   /** The service worker that drains for this page, when `serviceWorker` is set. */
   readonly #worker: WorkerHandoff | undefined;
   /** The console line of each error code, once (listeners hear every occurrence). */
@@ -109,7 +111,7 @@ export class Tidemark {
     // A session starts with the client (as in Amplitude), and a backlog left by an earlier
     // page or a crash goes out soon after start.
     this.#sessions.touch();
-    void this.#recover();
+    this.#recovered = this.#recover();
     // Bound, so a method taken off the client (`const { track } = tidemark`, a callback) still works.
     const self = this as unknown as Record<string, (...args: unknown[]) => unknown>;
     for (const name of PUBLIC_METHODS) self[name] = self[name]!.bind(this);
@@ -209,6 +211,7 @@ export class Tidemark {
   async flush(): Promise<FlushResult> {
     if (!this.#closed) {
       try {
+        await this.#recovered;
         await this.#queue.settle();
         return await this.#flusher.flush(true);
       } catch (err) {
@@ -345,7 +348,7 @@ export class Tidemark {
       flushInterval: o.flushInterval,
       batchSize: 500,
       canSend: () => this.#consent === 'granted' && !this.#closed,
-      deliveredOnHide: this.#hide.deliveredOnHide,
+      alreadyDelivered: this.#hide.deliveredOnHide,
       uncertain: this.#uncertain,
       ...(this.#worker && { delegate: workerDelegate(this.#worker, o.writeKey, this.#uncertain, () => this.#clock.now(), () => this.#workerDrains()) }),
       onDelivered: (messageIds) => {

@@ -33,8 +33,11 @@ export interface FlusherOptions {
   batchSize: number;
   /** Events that may be sent now (false while consent is pending or denied). */
   canSend: () => boolean;
-  /** `messageId`s already delivered by the page-hide path; removed without sending. */
-  deliveredOnHide: Set<string>;
+  /**
+   * `messageId`s known delivered by another path (a page's keepalive on hide, or this worker's
+   * own earlier send of an event a page queued again): removed without sending, once.
+   */
+  alreadyDelivered: Set<string>;
   /** Events a page could not see the end of; asked about through receipts before a re-send. */
   uncertain: UncertainLedger;
   /**
@@ -154,8 +157,8 @@ export class Flusher {
       const entries = await o.queue.peek(o.batchSize);
       if (!entries.length) break;
       const keyOf = new Map(entries.map((e) => [e.event.messageId, e.key]));
-      // Delivered by a keepalive request while the page was hidden: remove, do not resend.
-      const done = entries.filter((e) => o.deliveredOnHide.delete(e.event.messageId) || !e.event.messageId);
+      // Known delivered (a keepalive request while the page was hidden, say): remove, do not resend.
+      const done = entries.filter((e) => o.alreadyDelivered.delete(e.event.messageId) || !e.event.messageId);
       await o.queue.remove(done.map((e) => e.key));
       const resolved = await this.#resolveUncertain(entries.filter((e) => !done.includes(e)).map((e) => e.event), keyOf, explicit);
       if (!resolved) return this.#result(delivered, rejected);

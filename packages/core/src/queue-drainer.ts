@@ -13,6 +13,14 @@ import type { QueueStore } from './queue-store.js';
 import type { Transport } from './transport.js';
 import { UncertainLedger } from './uncertain.js';
 
+/**
+ * How many of its own deliveries the drainer remembers. A page that died while its IndexedDB
+ * write was pending rescued those events to localStorage; the next page queues them again at
+ * its start, often after this worker already sent the committed originals. Without receipts
+ * nobody could tell them apart from lost events: the worker, which sent them, can.
+ */
+const RECENT_DELIVERIES = 5_000;
+
 /** Options of {@link QueueDrainer}. */
 export interface QueueDrainerOptions {
   /** The queue's write key: names its store and drain lock, as the pages' clients do. */
@@ -44,6 +52,8 @@ export class QueueDrainer {
   readonly #uncertain: UncertainLedger;
   readonly #clock: Clock;
   readonly #writeKey: string;
+  /** Recently delivered by this drainer, oldest first: their copies queued again leave unsent. */
+  readonly #delivered = new Set<string>();
 
   /** @param options - see {@link QueueDrainerOptions} */
   constructor(options: QueueDrainerOptions) {
@@ -73,12 +83,20 @@ export class QueueDrainer {
       flushInterval: DEFAULTS.flushInterval,
       batchSize: 500,
       canSend: () => true,
-      deliveredOnHide: new Set(),
+      alreadyDelivered: this.#delivered,
       uncertain: this.#uncertain,
-      onDelivered: ignore,
+      onDelivered: (ids) => this.#remember(ids),
       onRejected: (rejections) => report(new TidemarkError('rejected', `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}`)),
       onError: report,
     });
+  }
+
+  #remember(ids: string[]): void {
+    for (const id of ids) this.#delivered.add(id);
+    for (const id of this.#delivered) {
+      if (this.#delivered.size <= RECENT_DELIVERIES) break;
+      this.#delivered.delete(id);
+    }
   }
 
   /**

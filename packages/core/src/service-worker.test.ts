@@ -127,6 +127,28 @@ describe('service-worker delivery', () => {
     expect(storage.get(UNCERTAIN_KEY)).toBeNull(); // the worker holds them now
   });
 
+  it('sends once what a dying page rescued and the next page queued again, though the collector has no receipts', async () => {
+    const worker = installWorker(); // its transport has no receipts question
+    const life = hidingLifecycle();
+    const shared = memoryKeyValue();
+    // The first page dies on hide: what it writes to storage after that moment never lands.
+    let dead = false;
+    const dying: KeyValueStorage = { ...shared, set: (k, v) => void (!dead && shared.set(k, v)), remove: (k) => void (!dead && shared.remove(k)) };
+    const first = pageClient(dying, { lifecycle: life.lifecycle });
+    for (let i = 0; i < 5; i++) first.client.track(`nav-${i}`);
+    life.hide(); // the rescue is written (the IndexedDB write is pending), and the worker is asked to drain
+    dead = true;
+    await vi.waitFor(() => expect(worker.transport.delivered.filter((e) => e.event?.startsWith('nav-'))).toHaveLength(5));
+    expect(shared.keys!().some((k) => k.startsWith('tm_rescue:'))).toBe(true);
+    // The next page finds the rescued events missing from the queue (the worker removed them) and queues them again.
+    const next = pageClient(shared);
+    expect(await next.client.flush()).toMatchObject({ pending: 0 });
+    await clock.advance(60_000); // any drain the page planned has run
+    await vi.waitFor(async () => expect(await worker.store.count()).toBe(0));
+    const sent = worker.transport.sends.flat().map((e) => e.event).filter((name) => name?.startsWith('nav-'));
+    expect(sent).toEqual(['nav-0', 'nav-1', 'nav-2', 'nav-3', 'nav-4']); // once each: the worker knew it had sent them
+  });
+
   it('drains itself when no worker controls the page, or another script does', async () => {
     for (const options of [{ controls: false }, { scriptURL: 'https://shop.test/other-sw.js' }]) {
       const worker = installWorker(options);
