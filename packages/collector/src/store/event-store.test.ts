@@ -80,6 +80,18 @@ describe('EventStore', () => {
     expect(again.write([row('a')], [], 1)).toEqual([false]);
   });
 
+  it('drops the index by user that files of earlier versions carry (it made every write three times as costly)', async () => {
+    const { store, dir } = openStore();
+    store.db.exec('CREATE INDEX events_by_user ON events (user_id, event_ms) WHERE user_id IS NOT NULL');
+    store.write([row('a')], [], 1);
+    await store.close();
+    const again = openStore(dir).store;
+    const indexes = (again.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").all() as Array<{ name: string }>).map((r) => r.name);
+    expect(indexes).toContain('events_by_time');
+    expect(indexes).not.toContain('events_by_user');
+    expect(again.eventsAtOpen).toBe(1);
+  });
+
   it('builds sessions from first to last event, counting duplicates once and heartbeats as activity', () => {
     const { store } = openStore();
     store.write([row('a', { eventMs: 1_000 }), row('b', { eventMs: 5_000 })], [], 10);

@@ -7,8 +7,11 @@ export type Db = InstanceType<typeof Database>;
 /**
  * Tables of the collector. Rows are never deleted, so `events.seq` (the rowid) only grows:
  * it is the export cursor, and a row committed later always has a larger `seq`.
- * Indexes are the ones the queries use: the dedupe key, time (metrics, export windows),
- * user (metrics `user_id=`), and the change sequence of sessions and users (export).
+ * Indexes are the ones the queries use: the dedupe key, time (metrics, export windows, and
+ * `user_id=` within a window), and the change sequence of sessions and users (export).
+ * There is no index by user: with many users interleaved, each row dirtied one more page of
+ * it per commit, which made a write three times as costly (17.6 against 5.7 µs per row with
+ * 500 users, measured), for `/v1/metrics?user_id=` alone, which the time index bounds.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -28,7 +31,8 @@ CREATE TABLE IF NOT EXISTS events (
   raw TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_time ON events (event_ms, name);
-CREATE INDEX IF NOT EXISTS events_by_user ON events (user_id, event_ms) WHERE user_id IS NOT NULL;
+-- Files written by earlier versions carry an index by user: it goes (see above).
+DROP INDEX IF EXISTS events_by_user;
 
 CREATE TABLE IF NOT EXISTS sessions (
   source TEXT NOT NULL,
