@@ -11,9 +11,18 @@ describe('utf8Length', () => {
     for (const s of samples) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
   });
 
-  it('counts UTF-8 bytes without Buffer, as in browsers', () => {
+  it('counts UTF-8 bytes without Buffer, as in browsers (encoder, then the loop for long texts)', () => {
     vi.stubGlobal('Buffer', undefined);
-    for (const s of samples) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+    const long = ['😀'.repeat(5_000), 'é€'.repeat(4_097), 'x'.repeat(8_193)]; // past the scratch buffer
+    for (const s of [...samples, ...long]) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+  });
+
+  it('counts UTF-8 bytes with neither Buffer nor TextEncoder', () => {
+    const bytes = (s: string) => new TextEncoder().encode(s).length;
+    const expected = samples.map(bytes);
+    vi.stubGlobal('Buffer', undefined);
+    vi.stubGlobal('TextEncoder', undefined);
+    expect(samples.map((s) => utf8Length(s))).toEqual(expected);
   });
 });
 
