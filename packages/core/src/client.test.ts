@@ -6,6 +6,7 @@ import { localLock, type DrainLock } from './drain-lock.js';
 import type { TidemarkOptions } from './options.js';
 import type { QueueStore } from './queue-store.js';
 import { memoryStore } from './stores/memory-store.js';
+import { SEND_GAP_MS } from './flusher.js';
 import type { DropInfo } from './event-queue.js';
 import { names, setup } from './client-fixture.js';
 import { manualClock, type ManualClock, scriptedTransport } from '@tidemark/test-kit';
@@ -122,6 +123,28 @@ describe('createTidemark', () => {
     await clock.advance(1);
     expect(names(transport.delivered).at(-1)).toBe('late');
     void client;
+  });
+
+  it('while events stream in, sends what arrives after a request as one request a gap later, and a full batch at once', async () => {
+    const { client, clock, transport } = setup({ flushAt: 5, flushInterval: 2_000 });
+    for (let i = 0; i < 4; i++) client.track(`a${i}`);
+    await clock.advance(0);
+    expect(transport.sends).toHaveLength(1); // flushAt reached, nothing sent before: at once
+    for (let tick = 0; tick < 10; tick++) {
+      for (let i = 0; i < 5; i++) client.track(`b${tick}-${i}`); // flushAt each tick
+      await clock.advance(50);
+    }
+    expect(transport.sends).toHaveLength(1); // 500 ms after the request: the ticks wait together
+    await clock.advance(SEND_GAP_MS - 500);
+    expect(transport.sends).toHaveLength(2);
+    expect(transport.sends[1]).toHaveLength(50); // one request for ten ticks
+    for (let i = 0; i < 500; i++) client.track(`c${i}`); // a full batch does not wait
+    await clock.advance(0);
+    expect(transport.sends).toHaveLength(3);
+    expect(transport.sends[2]).toHaveLength(500);
+    client.track('d');
+    await client.flush(); // the app's flush() never waits
+    expect(transport.sends).toHaveLength(4);
   });
 
   it('looks again when another tab held the drain lock, which may have let go without sending', async () => {

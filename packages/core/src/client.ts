@@ -390,7 +390,7 @@ export class Tidemark {
     const o = this.#o;
     // The worker outlives this page: it sends what this page stored, so nothing goes by keepalive.
     const delegated = this.#workerDrains();
-    if (delegated) void this.#flusher.flush(false);
+    if (delegated) void this.#flusher.flush(false, true);
     this.#hide.hide({
       queue: this.#queue,
       storage: this.#storage,

@@ -8,6 +8,9 @@ import type { CheckResult, Rejection, SendContext, SendResult, Transport } from 
 import type { TidemarkEvent } from './types.js';
 import { UNCERTAIN_GRACE_MS, type UncertainLedger } from './uncertain.js';
 
+/** Least time between two automatic requests while fewer than a batch are queued (see `#gapLeft`). */
+export const SEND_GAP_MS = 1_000;
+
 /** What one `flush()` achieved. */
 export interface FlushResult {
   /** Events the collector acknowledged during this flush. */
@@ -65,6 +68,8 @@ export class Flusher {
   #attempt = 0;
   #retryAt = 0;
   #stopped = false;
+  /** When the last request of this flusher left (`-Infinity` before the first). */
+  #sentAt = -Infinity;
   /** The collector answered the receipts question with 404/405: re-send without asking. */
   #noReceipts = false;
   /** `messageId`s being sent right now, so the page-hide path does not send them too. */
@@ -112,19 +117,41 @@ export class Flusher {
    * Drain the queue now. Concurrent calls share one drain.
    *
    * @param explicit - the app asked (`flush()`): ignore backoff and wait for the drain lock
+   * @param now - send without waiting out the gap after the last request (the page is being
+   *   hidden); an explicit flush never waits for it
    * @returns what the drain achieved
    */
-  flush(explicit: boolean): Promise<FlushResult> {
+  flush(explicit: boolean, now = explicit): Promise<FlushResult> {
     if (this.#running) {
       // An automatic drain may skip (backoff, lock busy); the app's flush() runs after it.
       return explicit && !this.#runningExplicit ? this.#running.then(() => this.flush(true)) : this.#running;
     }
+    const wait = now ? 0 : this.#gapLeft(this.#o.queue.approxCount);
+    if (wait > 0) {
+      this.schedule(wait);
+      return Promise.resolve(this.#result(0, 0));
+    }
     this.#runningExplicit = explicit;
-    const own = () => this.#o.lock.run(() => this.#drain(explicit), explicit).then((result) => result ?? this.#busy());
+    const own = () => this.#o.lock.run(() => this.#drain(explicit, now), explicit).then((result) => result ?? this.#busy());
     const delegate = this.#o.delegate;
-    const run = delegate && this.#o.canSend() ? delegate(explicit).then((result) => (result ? this.#delegated(result) : own())) : own();
+    const handOff = () => ((this.#sentAt = this.#o.clock.now()), delegate!(explicit));
+    const run = delegate && this.#o.canSend() ? handOff().then((result) => (result ? this.#delegated(result) : own())) : own();
     this.#running = run.finally(() => (this.#running = undefined));
     return this.#running;
+  }
+
+  /**
+   * How long an automatic send waits yet: while events stream in, a request per tick would
+   * cost the main thread a millisecond or more each (the platform's own cost of a fetch), so
+   * after one leaves the next waits for `min(SEND_GAP_MS, flushInterval)`, unless a full batch
+   * is already queued. The app's `flush()` and the page-hide path never wait.
+   *
+   * @param queued - events queued now
+   * @returns ms to wait, 0 to send now
+   */
+  #gapLeft(queued: number): number {
+    if (queued >= this.#o.batchSize) return 0;
+    return Math.max(0, this.#sentAt + Math.min(SEND_GAP_MS, this.#o.flushInterval) - this.#o.clock.now());
   }
 
   /**
@@ -143,7 +170,7 @@ export class Flusher {
     return result;
   }
 
-  async #drain(explicit: boolean): Promise<FlushResult> {
+  async #drain(explicit: boolean, now: boolean): Promise<FlushResult> {
     const o = this.#o;
     let delivered = 0;
     let rejected = 0;
@@ -156,6 +183,12 @@ export class Flusher {
     while (!this.#stopped && o.canSend() && o.lifecycle.isOnline()) {
       const entries = await o.queue.peek(o.batchSize);
       if (!entries.length) break;
+      const gap = now ? 0 : this.#gapLeft(entries.length);
+      if (gap > 0) {
+        // What arrived during the last request goes with what arrives in the gap, as one request.
+        this.schedule(gap);
+        break;
+      }
       const keyOf = new Map(entries.map((e) => [e.event.messageId, e.key]));
       // Known delivered (a keepalive request while the page was hidden, say): remove, do not resend.
       const done = entries.filter((e) => o.alreadyDelivered.delete(e.event.messageId) || !e.event.messageId);
@@ -170,6 +203,7 @@ export class Flusher {
       // Journaled before the send: a page (or worker) that dies at any moment after this line
       // leaves these marked, so the next drainer asks before sending them again.
       o.uncertain.mark(events.map((e) => e.messageId), o.clock.now());
+      this.#sentAt = o.clock.now();
       const result = await o.transport.send(events, o.context).catch(
         // Transports report failures as data; one that throws anyway is treated as a network error.
         (err: unknown): SendResult => ({ delivered: [], rejected: [], error: new TidemarkError('network', 'The transport threw', err) }),

@@ -32,7 +32,10 @@ export interface TidemarkOptions {
   lock?: DrainLock;
   /** Extra context fields for every event (device info, page). @default browser context */
   context?: ContextProvider;
-  /** Flush when this many events are queued. @default 20 */
+  /**
+   * Flush when this many events are queued (within `min(1 s, flushInterval)` of the previous
+   * request, only once a full batch of 500 is queued). @default 20
+   */
   flushAt?: number;
   /** Flush at least this often while events are queued, in ms. @default 2000 */
   flushInterval?: number;

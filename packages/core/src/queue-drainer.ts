@@ -109,7 +109,8 @@ export class QueueDrainer {
   async flush(explicit: boolean, uncertain?: { ids: string[]; at: number }): Promise<FlushResult> {
     if (uncertain) this.#uncertain.mark(uncertain.ids, Math.min(uncertain.at, this.#clock.now()));
     await this.#queue.recount();
-    return this.#flusher.flush(explicit);
+    // Pages space their requests to the worker (the gap after a send is theirs): it drains when asked.
+    return this.#flusher.flush(explicit, true);
   }
 
   /**

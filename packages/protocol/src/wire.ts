@@ -128,7 +128,7 @@ export const LIMITS = {
   /** Largest batch request body, in bytes. */
   maxBatchBytes: 500 * 1024,
   /** Most events in one batch request. */
-  maxBatchEvents: 100,
+  maxBatchEvents: 500,
   /** Keepalive/beacon in-flight budget of a page, in bytes (Fetch spec's 64 KiB quota). */
   maxUnloadBytes: 64 * 1024,
   /** Longest event name. */

@@ -3,7 +3,7 @@ import type { SendQueue, QueuedEvent } from './send-queue.js';
 
 /**
  * Take events from the front of the queue into one request: at most `LIMITS.maxBatchEvents`
- * (100) events and `LIMITS.maxBatchBytes` (500 KB) of body. Events are sized (and the
+ * (500) events and `LIMITS.maxBatchBytes` (500 KB) of body. Events are sized (and the
  * unsendable ones refused) on the way in, so packing only adds up sizes.
  *
  * @param queue - the client's queue

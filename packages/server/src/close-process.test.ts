@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExportClient } from './export-client.js';
 import type { CloseResult, ClientStats } from './server-client.js';
 import type { DropInfo } from './server-options.js';
+import { LIMITS } from '@tidemark/protocol';
 import { bundleForNode, type ChildExit, type FakeCollector, spawnNode, startFakeCollector, tempDir } from '@tidemark/test-kit';
 
 // Shutdown as a backend process does it, in real child processes: 1,000 track() calls while
@@ -65,9 +66,10 @@ describe('close() and flush() in a real process during a collector outage', () =
     // A: a 5 s outage from the first request. Retries come at 1 s and 3 s; the next one
     //    would be at 7 s, past close()'s limit, so all 1,000 are dropped and said to be.
     const outage = await recordingServer((_first, startedAt) => (Date.now() - startedAt < 5_000 ? 500 : 200));
-    // B: the collector takes every other batch of 100 and answers 500 to the rest, for good:
+    // B: the collector takes every other full batch and answers 500 to the rest, for good:
     //    what close() reports must match what arrived, to the event.
-    const half = await recordingServer((first) => (Math.floor(first / 100) % 2 === 0 ? 200 : 500));
+    const batch = LIMITS.maxBatchEvents;
+    const half = await recordingServer((first) => (Math.floor(first / batch) % 2 === 0 ? 200 : 500));
     // C: the same outage with a spool: nothing dropped, all kept.
     const spooled = await recordingServer(() => 503);
     const spoolDir = join(work.dir, 'spool');
@@ -91,7 +93,7 @@ describe('close() and flush() in a real process during a collector outage', () =
     const arrived = half.events.map((e) => e.messageId).sort();
     expect(b.report.result).toEqual({ delivered: arrived.length, dropped: CALLS - arrived.length, kept: 0 });
     // Only batches the collector takes arrive; odd ones retry in every request slot until the limit.
-    const taken = new Set(ids('half', CALLS).filter((_, i) => Math.floor(i / 100) % 2 === 0));
+    const taken = new Set(ids('half', CALLS).filter((_, i) => Math.floor(i / batch) % 2 === 0));
     expect(arrived.filter((id) => !taken.has(id))).toEqual([]);
     expect(arrived.length).toBeGreaterThan(0);
     expect(arrived.length).toBeLessThan(CALLS / 2 + 1);

@@ -40,7 +40,7 @@ export function presentedKey(authorization: string, body: unknown): string | und
 
 /**
  * Check a batch the way the collector's answer can be trusted to map back to events: an
- * object whose `batch` holds 1–100 event objects, each with a `type` and a `messageId`. The
+ * object whose `batch` holds 1–500 event objects, each with a `type` and a `messageId`. The
  * collector validates the events themselves; a refusal here is for the whole batch (400),
  * which the browser transport splits to isolate the bad event, as it does for the collector.
  *

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '@tidemark/protocol';
 import { testEvent } from '@tidemark/test-kit';
 import { basic, batchOf, PAGE_KEY, SERVER_KEY, startRelaySite, type RelaySite } from './test-support/relay-site.js';
 
@@ -33,7 +34,7 @@ describe('the relay and hostile input', () => {
     const get = await fetch(`${site.url}/t/batch`);
     expect(get.headers.get('allow')).toBe('POST');
     expect(await refused(get, 405)).toMatch(/use POST/);
-    for (const body of [{ batch: 'x' }, { batch: [] }, [testEvent(1)], batchOf(101), { batch: [{ type: 'track' }] }, { batch: [{ ...testEvent(1), messageId: 'm'.repeat(201) }] }]) {
+    for (const body of [{ batch: 'x' }, { batch: [] }, [testEvent(1)], batchOf(LIMITS.maxBatchEvents + 1), { batch: [{ type: 'track' }] }, { batch: [{ ...testEvent(1), messageId: 'm'.repeat(201) }] }]) {
       expect(await refused(site.post('/t/batch', body), 400)).toMatch(/batch|event/);
     }
     const ids = Array.from({ length: 1001 }, (_, i) => `id_${i}_aaaaaaa`);

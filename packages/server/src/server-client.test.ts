@@ -3,7 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServerClient } from './create-server-client.js';
 import type { ServerClient } from './server-client.js';
 import type { ServerClientOptions } from './server-options.js';
+import { LIMITS } from '@tidemark/protocol';
 import { type FakeCollector, ManualClock, startFakeCollector } from '@tidemark/test-kit';
+
+/** Events per request, at most. */
+const BATCH = LIMITS.maxBatchEvents;
 
 const BROWSER_AID = 'V1StGXR8_Z5jdHi6B-myT';
 let server: FakeCollector;
@@ -107,14 +111,15 @@ describe('the server client on the wire', () => {
 
   it('flushes on its own when flushAt events are queued, packing one tick into full batches', async () => {
     const tm = client({ flushAt: 20 });
-    for (let i = 0; i < 250; i++) void tm.track({ event: 'Tick', properties: { i } });
-    await server.waitFor(() => server.events.length === 250);
-    expect(server.requests.map((r) => r.body?.batch?.length)).toEqual([100, 100, 50]);
-    for (let i = 250; i < 265; i++) void tm.track({ event: 'Tick', properties: { i } });
+    const full = 2.5 * BATCH;
+    for (let i = 0; i < full; i++) void tm.track({ event: 'Tick', properties: { i } });
+    await server.waitFor(() => server.events.length === full);
+    expect(server.requests.map((r) => r.body?.batch?.length)).toEqual([BATCH, BATCH, BATCH / 2]);
+    for (let i = full; i < full + 15; i++) void tm.track({ event: 'Tick', properties: { i } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(tm.stats().queued).toBe(15); // below flushAt: waits for the timer or flush()
     await tm.flush();
-    expect(server.events.map((e) => e.properties?.i)).toEqual([...Array(265).keys()]);
+    expect(server.events.map((e) => e.properties?.i)).toEqual([...Array(full + 15).keys()]);
   });
 
   it('flushes on the flushInterval timer of the injected clock', async () => {
@@ -134,10 +139,10 @@ describe('the server client on the wire', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       return { status: 200 };
     });
-    const tm = client({ flushAt: 100, maxConcurrentRequests: 2, maxQueueSize: 2000 });
-    for (let i = 0; i < 1000; i++) void tm.track({ event: 'Load' });
+    const tm = client({ flushAt: 100, maxConcurrentRequests: 2, maxQueueSize: 12 * BATCH });
+    for (let i = 0; i < 10 * BATCH; i++) void tm.track({ event: 'Load' });
     await tm.flush();
-    expect(server.events).toHaveLength(1000);
+    expect(server.events).toHaveLength(10 * BATCH);
     expect(server.requests).toHaveLength(10);
     expect(server.peakConcurrency()).toBe(2);
   });
@@ -151,8 +156,8 @@ describe('the server client on the wire', () => {
       return { status: index < 16 ? 503 : 200 };
     });
     const clock = new ManualClock();
-    const tm = client({ clock, flushAt: 100, maxConcurrentRequests: 16, maxQueueSize: 2000 });
-    for (let i = 0; i < 1600; i++) void tm.track({ event: 'Load' });
+    const tm = client({ clock, flushAt: 100, maxConcurrentRequests: 16, maxQueueSize: 20 * BATCH });
+    for (let i = 0; i < 16 * BATCH; i++) void tm.track({ event: 'Load' });
     const flushed = tm.flush();
     await server.waitFor(() => server.requests.length === 16);
     await clock.waitForTimer(1_000);
@@ -161,7 +166,7 @@ describe('the server client on the wire', () => {
     await flushed;
     await new Promise((resolve) => setImmediate(resolve));
     process.off('warning', onWarning);
-    expect(server.events).toHaveLength(1600);
+    expect(server.events).toHaveLength(16 * BATCH);
     expect(server.peakConcurrency()).toBe(16);
     expect(warnings).toEqual([]);
   });

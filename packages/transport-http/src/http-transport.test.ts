@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TidemarkEvent } from '@tidemark/core';
+import { LIMITS } from '@tidemark/protocol';
 import { httpTransport } from './http-transport.js';
 import { type FakeCollector, startFakeCollector } from '@tidemark/test-kit';
 
@@ -33,16 +34,17 @@ describe('httpTransport', () => {
     expect(custom.workerParams).toEqual({ host: server.url, path: '/ingest', receiptsPath: '/ingest/receipts' });
   });
 
-  it('splits into requests of at most 100 events and 500 KB', async () => {
-    const many = Array.from({ length: 250 }, () => ev());
+  it('splits into requests of at most 500 events and 500 KB', async () => {
+    const batch = LIMITS.maxBatchEvents;
+    const many = Array.from({ length: 2.5 * batch }, () => ev());
     await httpTransport({ host: server.url }).send(many, ctx);
-    expect(server.requests.map((r) => r.events.length).sort((a, b) => b - a)).toEqual([100, 100, 50]);
+    expect(server.requests.map((r) => r.events.length).sort((a, b) => b - a)).toEqual([batch, batch, batch / 2]);
     const big = Array.from({ length: 40 }, () => ev({ pad: 'x'.repeat(30_000) }));
     server.requests.length = 0;
     await httpTransport({ host: server.url }).send(big, ctx);
     expect(server.requests.length).toBeGreaterThan(2);
     for (const r of server.requests) expect(r.bytes).toBeLessThanOrEqual(500 * 1024);
-    expect(server.events).toHaveLength(290);
+    expect(server.events).toHaveLength(2.5 * batch + 40);
   });
 
   it('isolates a poisoned event on 400 so only it is rejected', async () => {

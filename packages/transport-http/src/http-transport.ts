@@ -39,7 +39,7 @@ const COMPRESS_MIN_BYTES = 2048;
 
 /**
  * HTTP batch transport speaking the Segment-spec `/v1/batch`: Basic auth with the write key,
- * bodies split to ≤ 500 KB and ≤ 100 events, a bad event (400/422) isolated by splitting so
+ * bodies split to ≤ 500 KB and ≤ 500 events, a bad event (400/422) isolated by splitting so
  * only it is dropped, 413 split, 401/403 stop, 408/429/5xx and network failures retried by
  * the core, and `fetch` keepalive or `sendBeacon` on page hide.
  *
