@@ -101,22 +101,25 @@ test('the same journey through the first-party relay while the page cannot reach
   });
   const { anonymousId } = await landAndSignUp(page, shop);
   const orderId = await buy(page, shop, anonymousId);
-  // Leave at once with events queued: the page-hide path sends them through the relay, and
-  // the next page asks the relay's receipts before sending any of them again. Ten stay under
-  // the tag's flushAt (20): a drain that flushAt started, caught between its receipts check and
-  // its fetch when the page hides, sends them beside the hide path's request (a race of the
-  // core's drain, seen under load, that this spec is not about).
-  await page.evaluate(() => {
-    for (let i = 0; i < 10; i++) (window as unknown as PageWindow).tidemark.track('Order Viewed', { i });
-  });
-  await page.goto(`${shop.origin('app')}/`);
-  await flush(page);
+  // Leave at once with events queued, twice. Twenty reach the tag's flushAt: a drain is
+  // sending them as the page hides, and the navigation may abort its request after the relay
+  // forwarded it (seen in Chromium); the hide path must leave those to the receipts. Ten stay
+  // under flushAt: the hide path sends them, as text/plain keepalive requests, through the
+  // relay. Each time the next page asks the relay's receipts before sending any again.
   const viewed = () => shop!.wire.filter((e) => e.name === 'Order Viewed').length;
-  await expect.poll(viewed, { timeout: 15_000 }).toBeGreaterThanOrEqual(10);
-  await page.waitForTimeout(2_000); // a re-send after the receipts grace would land by now
-  expect(viewed()).toBe(10);
-  expect(shop.relayed).toContain('/t/batch text/plain'); // the page-hide request
-  expect(shop.relayed).toContain('/t/receipts application/json');
+  for (const count of [20, 10]) {
+    await page.evaluate((n) => {
+      for (let i = 0; i < n; i++) (window as unknown as PageWindow).tidemark.track('Order Viewed', { i, n });
+    }, count);
+    await page.goto(`${shop.origin('app')}/`);
+  }
+  await flush(page);
+  await expect.poll(viewed, { timeout: 15_000 }).toBeGreaterThanOrEqual(30);
+  await page.waitForTimeout(2_500); // a re-send after the receipts grace would land by now
+  const paths = (prefix: string) => shop!.relayed.filter((r) => r.startsWith(prefix)).length;
+  console.log(`relay: 30 events on leaving, ${paths('/t/batch text/plain')} page-hide request(s), ${paths('/t/receipts')} receipts question(s), ${viewed() - 30} copies on the collector's wire`);
+  expect(viewed()).toBe(30);
+  expect(paths('/t/batch text/plain')).toBeGreaterThan(0);
   await expectCampaignCredited(shop, 1);
   await expectWire(shop, orderId);
   expect(direct).toEqual([]);
