@@ -47,8 +47,14 @@ async function exported(): Promise<ExportedEvent[]> {
 
 test('the server-side purchase and webhook join the browser visitor, session and campaign', async ({ page, request }) => {
   const cookieHeaders: string[] = [];
+  const sends: string[] = [];
+  const issued: Array<string | null> = [];
+  page.on('response', (r) => {
+    if (r.url().endsWith('/api/purchase')) void r.headerValue('set-cookie').then((v) => issued.push(v));
+  });
   page.on('request', (r) => {
     if (r.url().endsWith('/api/purchase')) void r.allHeaders().then((h) => cookieHeaders.push(h.cookie ?? ''));
+    if (r.method() === 'POST' && /\/(batch|receipts)$/.test(r.url())) sends.push(r.url());
   });
   await page.goto(`${shop!.url}/?utm_source=newsletter&utm_medium=email&utm_campaign=spring&gclid=G-123`);
   const visitor = await page.evaluate(() => {
@@ -60,8 +66,13 @@ test('the server-side purchase and webhook join the browser visitor, session and
   await page.click('#buy');
   await expect(page.locator('#result')).toContainText('Thank you! Order order_');
   await page.evaluate(() => (window as unknown as PageWindow).tidemark.flush());
-  // cookie: true mirrored the ID into a first-party cookie that the backend call carried too.
+  // cookie: true mirrored the ID into a first-party cookie that the backend call carried too,
+  // and the backend's answer re-issued it (issueCookies), past Safari's cap on script cookies.
   expect(cookieHeaders.join(';')).toContain(`tm_aid=${visitor.anonymousId}`);
+  expect(issued.join('\n')).toContain(`tm_aid=${visitor.anonymousId}; Max-Age=34560000`);
+  // The page sent through the example's relay on its own origin, never to the collector.
+  expect(sends.length).toBeGreaterThan(0);
+  expect(sends.filter((url) => url !== `${shop!.url}/t/batch`)).toEqual([]);
 
   // The payment provider's webhook, twice (providers redeliver), with the reference field.
   const webhook = {

@@ -1,5 +1,6 @@
-// The shop's backend: the landing page, a purchase API called from the browser, and a
-// payment-provider webhook. Both backend events join the visitor's browser session.
+// The shop's backend: the landing page, the first-party relay of the page's events, a
+// purchase API called from the browser, and a payment-provider webhook. Both backend events
+// join the visitor's browser session.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tidemark, validateAnonymousId } from '@tidemark/server';
@@ -12,16 +13,22 @@ const bundle = readFileSync(createRequire(import.meta.url).resolve('@tidemark/cd
 /**
  * Build the app.
  *
- * @param {{ client: import('@tidemark/server').ServerClient, browser: { writeKey: string, host: string } }} deps
- *   the server client, and what the browser SDK needs (a public write key and the collector URL)
+ * @param {{ client: import('@tidemark/server').ServerClient, relay: import('@tidemark/server').TidemarkRelay, browser: { writeKey: string }, cookieDomain?: string }} deps
+ *   the server client, the first-party relay, what the browser SDK needs (a public write key
+ *   the relay accepts), and the cookie domain (`shop.example`) when subdomains share visitors
  * @returns a node:http request listener
  */
-export function createApp({ client, browser }) {
+export function createApp({ client, relay, browser, cookieDomain }) {
   const app = connectLite();
+  // First: the relay takes the page's batches on /t/batch and /t/receipts of this origin
+  // (ad blockers drop requests to a collector's host, not to the shop's) and reads their
+  // bodies itself, JSON or a page-hide beacon's text/plain; other requests pass on.
+  app.use(relay);
   app.use(jsonBody());
   // Every request gets req.tidemark: a client bound to the visitor's anonymous ID and session,
-  // read from the x-tidemark-* headers, the tm_aid cookie or the JSON body.
-  app.use(tidemark({ client, userId: (req) => req.headers['x-demo-user'] }));
+  // read from the x-tidemark-* headers, the tm_aid cookie or the JSON body. issueCookies sends
+  // the valid IDs back as first-party cookies, which Safari does not cap at 7 days.
+  app.use(tidemark({ client, userId: (req) => req.headers['x-demo-user'], issueCookies: cookieDomain ? { domain: cookieDomain } : {} }));
 
   app.get('/', (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
@@ -30,7 +37,9 @@ export function createApp({ client, browser }) {
     res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
   });
   app.get('/config.js', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/javascript' }).end(`window.TIDEMARK_CONFIG = ${JSON.stringify(browser)};`);
+    // The page sends to its own origin's relay (index.html adds location.origin as the host).
+    const config = { writeKey: browser.writeKey, path: '/t/batch', receiptsPath: '/t/receipts' };
+    res.writeHead(200, { 'content-type': 'text/javascript' }).end(`window.TIDEMARK_CONFIG = ${JSON.stringify(config)};`);
   });
 
   // Called by the page with tidemark.attributionHeaders(): the purchase joins the visitor.

@@ -8,6 +8,13 @@ export interface ScriptTagOptions extends Omit<TidemarkOptions, 'transport'> {
   /** Collector origin for the HTTP transport, e.g. `https://collector.example` (or `data-host`). */
   host?: string;
   /**
+   * Batch path on `host` (or `data-path`), e.g. `/t/batch` for `tidemarkRelay()` of
+   * `@tidemark/server` on the site's own origin, which ad blockers leave alone. @default '/v1/batch'
+   */
+  path?: string;
+  /** Delivery-receipts path on `host` (or `data-receipts-path`), e.g. `/t/receipts`. @default '/v1/receipts' */
+  receiptsPath?: string;
+  /**
    * Another transport instead of HTTP, e.g. `TidemarkWS.wsTransport({ url })` from
    * `tidemark-ws.min.js`, so pages that only use HTTP never download the WebSocket code.
    */

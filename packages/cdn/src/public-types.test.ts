@@ -12,6 +12,8 @@ describe('public types', () => {
     expectTypeOf<TidemarkGlobal['client']>().toEqualTypeOf<Tidemark | undefined>();
     expectTypeOf<ScriptTagOptions>().toHaveProperty('host');
     expectTypeOf<ScriptTagOptions>().toHaveProperty('autoPage');
+    expectTypeOf<ScriptTagOptions['path']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ScriptTagOptions['receiptsPath']>().toEqualTypeOf<string | undefined>();
   });
 
   it('rejects misuse', () => {

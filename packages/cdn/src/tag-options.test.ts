@@ -16,6 +16,11 @@ describe('tagOptions', () => {
     expect(tag({ cookieDomain: 'shop.example' })).toMatchObject({ cookie: { domain: 'shop.example' } });
   });
 
+  it('reads the paths that point the HTTP transport at a first-party relay', () => {
+    const el = { dataset: { writeKey: 'wk_1', host: 'https://www.shop.example', path: '/t/batch', receiptsPath: '/t/receipts' } } as unknown as HTMLScriptElement;
+    expect(tagOptions(el)).toEqual({ writeKey: 'wk_1', host: 'https://www.shop.example', path: '/t/batch', receiptsPath: '/t/receipts' });
+  });
+
   it('sets nothing a tag does not carry', () => {
     expect(tagOptions({ dataset: { writeKey: 'wk_1' } } as unknown as HTMLScriptElement)).toEqual({ writeKey: 'wk_1' });
   });

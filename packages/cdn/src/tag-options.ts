@@ -1,8 +1,9 @@
-import type { Consent } from '@tidemark/core';
 import type { ScriptTagOptions } from './options.js';
 
 /** The `data-*` attributes a script tag may carry, and the option each sets. */
 const FLAGS = ['autoPage', 'cookie', 'debug'] as const;
+/** Attributes whose text is the option's value, as given. */
+const TEXTS = ['writeKey', 'host', 'path', 'receiptsPath', 'consent', 'serviceWorker', 'persistence'] as const;
 
 /**
  * The script element that configures Tidemark: the running bundle's own tag when it carries
@@ -19,7 +20,8 @@ export function configScript(doc: Document = document): HTMLScriptElement | unde
 }
 
 /**
- * Options from a tag's data attributes: `data-write-key`, `data-host`, `data-auto-page`,
+ * Options from a tag's data attributes: `data-write-key`, `data-host`, `data-path`,
+ * `data-receipts-path`, `data-auto-page`,
  * `data-consent`, `data-cookie`, `data-cookie-domain`, `data-debug`, `data-respect-gpc`
  * (`"pending"` for pending), `data-persistence` and `data-service-worker`. A flag is on when
  * present with any value but `"false"`.
@@ -33,11 +35,7 @@ export function configScript(doc: Document = document): HTMLScriptElement | unde
 export function tagOptions(el: HTMLScriptElement): Partial<ScriptTagOptions> {
   const data = el.dataset;
   const options: Partial<ScriptTagOptions> = {};
-  if (data.writeKey) options.writeKey = data.writeKey;
-  if (data.host) options.host = data.host;
-  if (data.consent) options.consent = data.consent as Consent;
-  if (data.serviceWorker) options.serviceWorker = data.serviceWorker;
-  if (data.persistence) options.persistence = data.persistence as ScriptTagOptions['persistence'];
+  for (const key of TEXTS) if (data[key]) options[key] = data[key] as never;
   for (const flag of FLAGS) {
     const value = data[flag];
     if (value !== undefined) options[flag] = value !== 'false';

@@ -18,6 +18,7 @@ afterEach(async () => {
   await api?.client?.close(100);
   api = undefined;
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 });
 
 describe('createTidemarkGlobal', () => {
@@ -103,6 +104,20 @@ describe('createTidemarkGlobal', () => {
     const { writeKey: _drop, ...rest } = opts;
     const client = api.init({ ...rest, transport } as never);
     expect(client.attributionHeaders()['x-tidemark-anonymous-id']).toBe(client.getAnonymousId());
+  });
+
+  it('sends to the tag\'s host and path (a first-party relay) when no transport is given', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      urls.push(url);
+      return new Response('{}', { status: 200 });
+    });
+    const { transport: _scripted, ...opts } = options().opts;
+    api = createTidemarkGlobal({}, { host: 'https://www.shop.example', path: '/t/batch', receiptsPath: '/t/receipts' });
+    api.init(opts);
+    api.track('Relayed');
+    expect(await api.flush()).toMatchObject({ delivered: 2 });
+    expect(urls).toEqual(['https://www.shop.example/t/batch']);
   });
 
   it('reports an init() in the stub queue that fails, and keeps the calls for a later init()', async () => {

@@ -121,7 +121,7 @@ export function createTidemarkGlobal(target: object = {}, defaults: Partial<Scri
       warnOnce('init', 'init() was called again; the first configuration stays');
       return client;
     }
-    const { host, autoPage, transport, clock: inner, ...rest } = { ...defaults, ...options };
+    const { host, path, receiptsPath, autoPage, transport, clock: inner, ...rest } = { ...defaults, ...options };
     if (!transport && typeof host !== 'string') {
       throw new TidemarkError('invalid_option', "host is required (pass { host: 'https://collector.example' }, or data-host on the script tag)");
     }
@@ -129,7 +129,7 @@ export function createTidemarkGlobal(target: object = {}, defaults: Partial<Scri
     // The session starts when the page made its first call, not when the bundle arrived.
     c.at = buffer[0]?.[2];
     try {
-      client = createTidemark({ library: { name: 'tidemark.js', version: VERSION }, ...rest, clock: c, transport: transport ?? httpTransport({ host: host! }) });
+      client = createTidemark({ library: { name: 'tidemark.js', version: VERSION }, ...rest, clock: c, transport: transport ?? httpTransport({ host: host!, path, receiptsPath }) });
     } finally {
       c.at = undefined;
     }

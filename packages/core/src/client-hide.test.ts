@@ -1,12 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createTidemark } from './client.js';
+import { TidemarkError } from './errors.js';
 import { localLock } from './drain-lock.js';
 import { memoryKeyValue } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { QueueStore } from './queue-store.js';
 import { RESCUE_PREFIX, rescueEvents } from './rescue.js';
 import { memoryStore } from './stores/memory-store.js';
-import { UNCERTAIN_GRACE_MS } from './uncertain.js';
+import { UNCERTAIN_GRACE_MS, UNCERTAIN_KEY } from './uncertain.js';
 import type { SendResult, TidemarkEvent } from './index.js';
 import { manualClock, scriptedTransport } from '@tidemark/test-kit';
 
@@ -21,6 +22,19 @@ function pageLifecycle() {
 function stuckStore(): QueueStore {
   const never = new Promise<never>(() => {});
   return { ...memoryStore(), kind: 'stuck', add: () => never };
+}
+
+/** A scripted transport whose page-hide path records the names it was handed and never answers, as in a page that is gone. */
+function unanswerableHide() {
+  const handedTo: string[] = [];
+  const transport = {
+    ...scriptedTransport(),
+    sendOnHide(events: TidemarkEvent[]) {
+      handedTo.push(...events.map((e) => e.event ?? e.type));
+      return { handed: events.map((e) => e.messageId), result: new Promise<SendResult>(() => {}) };
+    },
+  };
+  return { transport, handedTo };
 }
 
 describe('page hide', () => {
@@ -99,6 +113,48 @@ describe('page hide', () => {
     page.hide();
     await new Promise((r) => setTimeout(r, 10));
     expect(storage.keys!().filter((k) => k.startsWith(RESCUE_PREFIX))).toHaveLength(0);
+  });
+
+  it('does not hand the unload path events a drain has sent while the queue is still removing them', async () => {
+    // Seen in Chromium under load: 20 events reached the collector twice, once in the drain's
+    // answered request and again in the page-hide request of a navigation that came while
+    // IndexedDB was still deleting them.
+    const page = pageLifecycle();
+    const { transport, handedTo } = unanswerableHide();
+    const inner = memoryStore();
+    let release!: () => void;
+    const removing = new Promise<void>((resolve) => (release = resolve));
+    const store: QueueStore = { ...inner, remove: (keys) => (keys.length ? removing.then(() => inner.remove(keys)) : inner.remove(keys)) };
+    const storage = memoryKeyValue();
+    const client = createTidemark({ writeKey: 'wk', transport, store, storage, lifecycle: page.lifecycle, clock: manualClock(), lock: localLock(), flushAt: 1000 });
+    client.track('a');
+    const flushed = client.flush();
+    await vi.waitFor(() => expect(transport.sends).toHaveLength(1));
+    page.hide();
+    expect(handedTo).toEqual([]);
+    release();
+    expect(await flushed).toMatchObject({ delivered: 2 });
+    expect(await store.count()).toBe(0);
+    // The page lived to see the removal: nothing is left for a next page to ask about.
+    expect(JSON.parse(storage.get(UNCERTAIN_KEY) ?? '{"ids":[]}').ids).toEqual([]);
+  });
+
+  it('leaves events of a request the navigation aborted to the receipts, and hands those a 5xx refused', async () => {
+    // Seen in Chromium: a navigation aborted the drain's request (ERR_ABORTED) just before the
+    // hide; the collector had stored those events, and the keepalive request sent them again.
+    const handOff = async (error: TidemarkError) => {
+      const page = pageLifecycle();
+      const { transport, handedTo } = unanswerableHide();
+      transport.answer(() => ({ delivered: [], error }));
+      const storage = memoryKeyValue();
+      const client = createTidemark({ writeKey: 'wk', transport, store: memoryStore(), storage, lifecycle: page.lifecycle, clock: manualClock(), lock: localLock(), flushAt: 1000 });
+      client.track('a');
+      await client.flush();
+      page.hide();
+      return { handedTo, marked: (JSON.parse(storage.get(UNCERTAIN_KEY) ?? '{"ids":[]}') as { ids: string[] }).ids.length };
+    };
+    expect(await handOff(new TidemarkError('network', 'POST /v1/batch failed: AbortError'))).toEqual({ handedTo: [], marked: 2 });
+    expect(await handOff(new TidemarkError('server', 'HTTP 503'))).toEqual({ handedTo: ['session_start', 'a'], marked: 2 });
   });
 
   it("hands this page's unconfirmed events to the transport's unload path once", async () => {

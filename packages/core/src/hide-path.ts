@@ -83,9 +83,13 @@ export class HidePath {
     }
   }
 
-  /** Hand this page's unconfirmed events, each at most once, to the transport's keepalive path. */
+  /** Hand this page's unconfirmed events, each at most once, to the transport's keepalive path; never those in flight. */
   #send(c: HideContext): void {
-    const events = [...this.#recent.values()].filter((e) => !this.#handed.has(e.messageId) && !c.inFlight.has(e.messageId));
+    // Nor those whose send this page could not see the end of: answered but not yet removed
+    // from the queue, or in a request the navigation aborted just before this hide (seen in
+    // Chromium: the collector had stored them). The next drainer asks the receipts about those.
+    const { ids } = c.uncertain.read(c.now);
+    const events = [...this.#recent.values()].filter((e) => !this.#handed.has(e.messageId) && !c.inFlight.has(e.messageId) && !ids.has(e.messageId));
     if (!events.length) return;
     try {
       const { handed, result } = c.transport.sendOnHide!(events, { writeKey: c.writeKey });
