@@ -38,8 +38,8 @@ const workspaceSources = {
 };
 /**
  * The script-tag bundles' messages: `@tidemark/protocol`'s `SENTENCES` becomes `false`, so every
- * `SENTENCES && '…'` folds away and a runtime message is its code and docs link (protocol's
- * `explain`); the npm builds and `tidemark.debug.js` keep the sentences.
+ * `SENTENCES ? '…' : explain('TMnn')` folds to its code and docs link (docs/errors.md); the npm
+ * builds and `tidemark.debug.js` keep the sentences.
  */
 const messageCodes = {
   name: 'tidemark-message-codes',
@@ -52,8 +52,8 @@ const browserPlugins = (include, { codes = false } = {}) => [
   workspaceSources,
   resolve({ browser: true }),
   ts(include),
-  // passes: 3 measured 12 B gzip under 2 on tidemark.min.js; the unsafe_* options, pure_getters and
-  // property mangling bought at most 35 B more each (scripts/analyze-size.mjs), not worth their assumptions.
+  // passes: 3 measured 12 B gzip under 2 on tidemark.min.js; unsafe_*, pure_getters and mangling
+  // `#private` names as properties bought at most 35 B more each, not worth their assumptions.
   terser({ ecma: 2020, compress: { passes: 3 }, format: { comments: false } }),
 ];
 
