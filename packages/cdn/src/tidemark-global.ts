@@ -1,6 +1,6 @@
 import { createTidemark, TidemarkError, VERSION, type Consent, type FlushResult, type Tidemark, type TidemarkEvents } from '@tidemark/core';
 import { httpTransport } from '@tidemark/transport-http';
-import { sayOnce } from '@tidemark/protocol';
+import { explain, sayOnce, SENTENCES } from '@tidemark/protocol';
 import { autoPageViews } from './auto-page.js';
 import { MAX_QUEUED_CALLS, type QueuedCall } from './call-queue.js';
 import type { ScriptTagOptions } from './options.js';
@@ -90,7 +90,7 @@ export function createTidemarkGlobal(target: object = {}, defaults: Partial<Scri
   const warnOnce = (key: string, message: string, detail?: unknown) => say(key, `[tidemark] ${message}`, ...(detail === undefined ? [] : [detail]));
   const later = (method: string, args: unknown[], resolve?: (value: unknown) => void) => {
     if (buffer.length < MAX_QUEUED_CALLS) buffer.push([method, args, Date.now(), resolve]);
-    else warnOnce('buffer', `${MAX_QUEUED_CALLS} calls are waiting for init(); later ones are dropped until it runs`);
+    else warnOnce('buffer', SENTENCES ? `${MAX_QUEUED_CALLS} calls are waiting for init(); later ones are dropped until it runs` : explain('TM35'));
   };
 
   /** Run a call made at `at` on the client, with the clock pinned so its event keeps that time. */
@@ -102,7 +102,7 @@ export function createTidemarkGlobal(target: object = {}, defaults: Partial<Scri
       else if (method === 'on') c.on(args[0] as string, args[1] as () => void);
       else if ((FORWARDED as readonly string[]).includes(method)) (c[method as Forwarded] as AnyMethod)(...args);
     } catch (err) {
-      warnOnce(`replay-${method}`, `a queued ${method}() call failed`, err);
+      warnOnce(`replay-${method}`, SENTENCES ? `a queued ${method}() call failed` : explain('TM36'), err);
     } finally {
       clock!.at = undefined;
     }
@@ -112,13 +112,13 @@ export function createTidemarkGlobal(target: object = {}, defaults: Partial<Scri
     try {
       callback(api);
     } catch (err) {
-      console.error('[tidemark] a ready() callback threw', err);
+      console.error(`[tidemark] ${SENTENCES ? 'a ready() callback threw' : explain('TM37')}`, err);
     }
   };
 
   const init = (options: ScriptTagOptions): Tidemark => {
     if (client) {
-      warnOnce('init', 'init() was called again; the first configuration stays');
+      warnOnce('init', SENTENCES ? 'init() was called again; the first configuration stays' : explain('TM38'));
       return client;
     }
     const { host, path, receiptsPath, autoPage, transport, clock: inner, ...rest } = { ...defaults, ...options };

@@ -1,5 +1,5 @@
 // Over 300 lines: the public API (each method with its JSDoc) and the constructor that builds the pipeline, one small method per stage; the stages themselves (queue, flusher, hide path, consent, context) live in their own files.
-import { describeValue, sayOnce } from '@tidemark/protocol';
+import { describeValue, explain, sayOnce, SENTENCES } from '@tidemark/protocol';
 import { messageId } from './message-id.js';
 import { systemClock, type Clock } from './clock.js';
 import { Emitter } from './emitter.js';
@@ -155,7 +155,7 @@ export class Tidemark {
   page(name?: string, properties?: Record<string, unknown>): void {
     this.#guard(() => {
       if (name !== undefined && name !== null && (typeof name !== 'string' || name.length > LIMITS.maxEventNameLength)) {
-        throw new TidemarkError('invalid_event', `page() name must be a string of at most ${LIMITS.maxEventNameLength} characters (got ${describeValue(name)})`);
+        throw new TidemarkError('invalid_event', SENTENCES ? `page() name must be a string of at most ${LIMITS.maxEventNameLength} characters (got ${describeValue(name)})` : explain('TM01'));
       }
       this.#context.invalidate(); // an SPA may have changed the URL in this very tick
       const page = this.#context.page() as JsonObject | undefined;
@@ -215,7 +215,7 @@ export class Tidemark {
         await this.#queue.settle();
         return await this.#flusher.flush(true);
       } catch (err) {
-        this.#report(new TidemarkError('storage_unavailable', 'Flushing failed; the events stay queued', err));
+        this.#report(new TidemarkError('storage_unavailable', SENTENCES ? 'Flushing failed; the events stay queued' : explain('TM02'), err));
       }
     }
     return { delivered: 0, rejected: 0, pending: this.#queue.approxCount };
@@ -277,7 +277,7 @@ export class Tidemark {
    * @param consent - the new state
    */
   setConsent(consent: Consent): void {
-    if (!isConsent(consent)) return this.#report(new TidemarkError('invalid_option', `setConsent() takes 'pending', 'granted' or 'denied' (got ${describeValue(consent)})`));
+    if (!isConsent(consent)) return this.#report(new TidemarkError('invalid_option', SENTENCES ? `setConsent() takes 'pending', 'granted' or 'denied' (got ${describeValue(consent)})` : explain('TM03')));
     const previous = this.#consent;
     this.#consent = consent;
     this.#guard(() => this.#storage.set(CONSENT_KEY, consent));
@@ -287,7 +287,7 @@ export class Tidemark {
     if (consent === 'granted' && this.#o.cookie) this.#guard(() => this.#storage.set(IDENTITY_KEYS.anonymousId, this.#identity.anonymousId));
     // Registers its store change synchronously, so transitions of one tick apply in call order.
     void applyConsent(consent, this.#queue, this.#durable, (info) => this.#emitter.emit('drop', info), () => this.#flusher.schedule(0)).catch((err) =>
-      this.#report(new TidemarkError('storage_unavailable', 'Changing consent failed', err)),
+      this.#report(new TidemarkError('storage_unavailable', SENTENCES ? 'Changing consent failed' : explain('TM04'), err)),
     );
   }
 
@@ -325,11 +325,11 @@ export class Tidemark {
       },
       onDrop: (info) => this.#emitter.emit('drop', info),
       onError: (err, events) => {
-        this.#report(new TidemarkError('storage_unavailable', `The queue store failed to write ${events.length} events`, err));
+        this.#report(new TidemarkError('storage_unavailable', SENTENCES ? `The queue store failed to write ${events.length} events` : explain('TM05'), err));
       },
       onPrepareError: (err) => {
         this.#emitter.emit('drop', { reason: 'invalid', count: 1 });
-        this.#report(new TidemarkError('invalid_event', 'Preparing an event failed; it was dropped', err));
+        this.#report(new TidemarkError('invalid_event', SENTENCES ? 'Preparing an event failed; it was dropped' : explain('TM06'), err));
       },
     });
   }
@@ -358,7 +358,7 @@ export class Tidemark {
       onRejected: (rejections) => {
         this.#hide.forget(rejections.map((r) => r.messageId));
         this.#emitter.emit('drop', { reason: 'rejected', count: rejections.length });
-        this.#report(new TidemarkError('rejected', `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}`));
+        this.#report(new TidemarkError('rejected', SENTENCES ? `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}` : explain('TM07')));
       },
       onError: (err) => this.#report(err),
     });
@@ -369,7 +369,7 @@ export class Tidemark {
     try {
       this.#context.attribution.start(id, this.#identity.anonymousId, this.#context.page());
     } catch (err) {
-      this.#report(new TidemarkError('storage_unavailable', 'Saving the session attribution failed', err));
+      this.#report(new TidemarkError('storage_unavailable', SENTENCES ? 'Saving the session attribution failed' : explain('TM08'), err));
     }
     this.#enqueue({ type: 'track', event: 'session_start' });
   }
@@ -411,7 +411,7 @@ export class Tidemark {
    * hand it to the queue. The hot path: fields are set in place, no copies, no I/O, no JSON.
    */
   #enqueue(fields: Partial<TidemarkEvent>): void {
-    if (this.#closed) return this.#report(new TidemarkError('closed', 'The client is closed; calls after close() are ignored'));
+    if (this.#closed) return this.#report(new TidemarkError('closed', SENTENCES ? 'The client is closed; calls after close() are ignored' : explain('TM09')));
     if (this.#consent === 'denied') return;
     try {
       const event = fields as TidemarkEvent;
@@ -424,7 +424,7 @@ export class Tidemark {
       event.context = this.#context.for(sessionId, event.anonymousId);
       this.#queue.push(event);
     } catch (err) {
-      this.#report(new TidemarkError('invalid_event', 'Building the event failed', err));
+      this.#report(new TidemarkError('invalid_event', SENTENCES ? 'Building the event failed' : explain('TM10'), err));
     }
   }
 
@@ -444,7 +444,7 @@ export class Tidemark {
       if (this.#consent !== 'denied') await requeueRescued(this.#storage, this.#queue, this.#uncertain, this.#clock.now(), this.#o.maxQueueSize);
       if ((await this.#queue.recount()) > 0) this.#flusher.schedule(0);
     } catch (err) {
-      this.#report(new TidemarkError('storage_unavailable', 'Reading the queue at start failed', err));
+      this.#report(new TidemarkError('storage_unavailable', SENTENCES ? 'Reading the queue at start failed' : explain('TM11'), err));
     }
   }
 
@@ -461,7 +461,7 @@ export class Tidemark {
     try {
       run();
     } catch (err) {
-      this.#report(err instanceof TidemarkError ? err : new TidemarkError('invalid_event', 'A call failed; only its event was lost', err));
+      this.#report(err instanceof TidemarkError ? err : new TidemarkError('invalid_event', SENTENCES ? 'A call failed; only its event was lost' : explain('TM12'), err));
     }
   }
 

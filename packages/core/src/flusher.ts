@@ -1,4 +1,4 @@
-import { backoffDelay, BROWSER_BACKOFF } from '@tidemark/protocol';
+import { backoffDelay, BROWSER_BACKOFF, explain, SENTENCES } from '@tidemark/protocol';
 import type { Clock, TimerHandle } from './clock.js';
 import type { DrainLock } from './drain-lock.js';
 import { TidemarkError } from './errors.js';
@@ -206,7 +206,7 @@ export class Flusher {
       this.#sentAt = o.clock.now();
       const result = await o.transport.send(events, o.context).catch(
         // Transports report failures as data; one that throws anyway is treated as a network error.
-        (err: unknown): SendResult => ({ delivered: [], rejected: [], error: new TidemarkError('network', 'The transport threw', err) }),
+        (err: unknown): SendResult => ({ delivered: [], rejected: [], error: new TidemarkError('network', SENTENCES ? 'The transport threw' : explain('TM20'), err) }),
       );
       for (const e of events) this.inFlight.delete(e.messageId);
 
@@ -278,7 +278,7 @@ export class Flusher {
       await new Promise<void>((resolve) => o.clock.setTimeout(resolve, wait));
     }
     const answer = await o.transport.check(doubtful, o.context).catch(
-      (err: unknown): CheckResult => ({ stored: [], error: new TidemarkError('network', 'The receipts check threw', err) }),
+      (err: unknown): CheckResult => ({ stored: [], error: new TidemarkError('network', SENTENCES ? 'The receipts check threw' : explain('TM21'), err) }),
     );
     if (answer.error) {
       this.#backOff(answer); // delay, never drop, never send blind

@@ -1,3 +1,4 @@
+import { explain, SENTENCES } from '@tidemark/protocol';
 import { messageId } from './message-id.js';
 import { TidemarkError } from './errors.js';
 import type { EventQueue } from './event-queue.js';
@@ -71,7 +72,7 @@ export class HidePath {
           void c.queue.settle().then(() => c.storage.remove(this.#rescueKey), () => {});
         }
       } catch (err) {
-        c.report(new TidemarkError('storage_unavailable', 'Rescuing unsaved events on page hide failed', err));
+        c.report(new TidemarkError('storage_unavailable', SENTENCES ? 'Rescuing unsaved events on page hide failed' : explain('TM22'), err));
       }
     }
     if (c.transport.sendOnHide && c.maySend) this.#send(c);
@@ -79,7 +80,7 @@ export class HidePath {
     // drainer asks the collector about these before sending them again.
     if (c.mayPersist) {
       const refused = c.uncertain.mark([...c.inFlight, ...this.#handed], c.now);
-      if (refused) c.report(new TidemarkError('storage_unavailable', 'Marking events in flight on page hide failed', refused));
+      if (refused) c.report(new TidemarkError('storage_unavailable', SENTENCES ? 'Marking events in flight on page hide failed' : explain('TM23'), refused));
     }
   }
 
@@ -100,7 +101,7 @@ export class HidePath {
         if (r.delivered.length) c.onDelivered(r.delivered);
       }, () => {});
     } catch (err) {
-      c.report(new TidemarkError('network', 'The page-hide send failed', err));
+      c.report(new TidemarkError('network', SENTENCES ? 'The page-hide send failed' : explain('TM24'), err));
     }
   }
 }

@@ -1,4 +1,4 @@
-import { setRandomValues, type RandomValues } from '@tidemark/protocol';
+import { explain, SENTENCES, setRandomValues, type RandomValues } from '@tidemark/protocol';
 import { TidemarkError } from './errors.js';
 
 export { messageId } from '@tidemark/protocol';
@@ -16,9 +16,13 @@ export function useRandomValues(randomValues?: RandomValues): void {
     throw new TidemarkError('invalid_option', 'randomValues must be a function (bytes: Uint8Array) => Uint8Array, like crypto.getRandomValues');
   }
   if (!setRandomValues(randomValues)) {
+    // A set-up error that keeps its sentence in the npm builds only: every browser the script
+    // tag supports has Web Crypto, so there it is a code (TM39), not 200 bytes of Node advice.
     throw new TidemarkError(
       'invalid_option',
-      "this runtime has no Web Crypto (globalThis.crypto; Node 18 has it only with --experimental-global-webcrypto): pass { randomValues: (bytes) => require('node:crypto').webcrypto.getRandomValues(bytes) }",
+      SENTENCES
+        ? "this runtime has no Web Crypto (globalThis.crypto; Node 18 has it only with --experimental-global-webcrypto): pass { randomValues: (bytes) => require('node:crypto').webcrypto.getRandomValues(bytes) }"
+        : explain('TM39'),
     );
   }
 }

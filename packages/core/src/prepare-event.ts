@@ -2,7 +2,7 @@ import { TidemarkError } from './errors.js';
 import { eventJson, utf8Length } from '@tidemark/protocol';
 import { toJsonObject, type Unreadable } from './json-safe.js';
 import { LIMITS, type TidemarkEvent } from './types.js';
-import { describeValue } from '@tidemark/protocol';
+import { describeValue, explain, SENTENCES } from '@tidemark/protocol';
 import { unreadableError } from './validate.js';
 
 /** The deferred stages between a call and the queue: validate → make JSON-safe → `beforeSend` → size check. */
@@ -28,7 +28,7 @@ export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): Tidem
     const name = event.event as unknown;
     if (typeof name !== 'string' || !name.trim() || name.length > LIMITS.maxEventNameLength) {
       stages.report(
-        new TidemarkError('invalid_event', `track() needs an event name: a non-empty string of at most ${LIMITS.maxEventNameLength} characters (got ${describeValue(name)})`),
+        new TidemarkError('invalid_event', SENTENCES ? `track() needs an event name: a non-empty string of at most ${LIMITS.maxEventNameLength} characters (got ${describeValue(name)})` : explain('TM13')),
       );
       return undefined;
     }
@@ -45,12 +45,12 @@ export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): Tidem
     try {
       out = stages.beforeSend(event);
     } catch (err) {
-      stages.report(new TidemarkError('invalid_event', 'beforeSend threw; the event was kept unchanged', err));
+      stages.report(new TidemarkError('invalid_event', SENTENCES ? 'beforeSend threw; the event was kept unchanged' : explain('TM14'), err));
       out = event;
     }
     if (out === null) return undefined;
     if (!out || typeof out !== 'object' || typeof out.messageId !== 'string') {
-      stages.report(new TidemarkError('invalid_event', 'beforeSend must return the event or null; the event was kept unchanged'));
+      stages.report(new TidemarkError('invalid_event', SENTENCES ? 'beforeSend must return the event or null; the event was kept unchanged' : explain('TM15')));
       out = event;
     }
   }
@@ -59,13 +59,13 @@ export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): Tidem
   try {
     json = eventJson(out);
   } catch (err) {
-    stages.report(new TidemarkError('invalid_event', 'beforeSend returned an event that is not JSON', err));
+    stages.report(new TidemarkError('invalid_event', SENTENCES ? 'beforeSend returned an event that is not JSON' : explain('TM16'), err));
     return undefined;
   }
   const bytes = utf8Length(json);
   if (bytes > LIMITS.maxEventBytes) {
     const what = out.event ?? out.name ?? out.type;
-    stages.report(new TidemarkError('event_too_large', `Event "${String(what).slice(0, 60)}" is ${bytes} bytes; the limit is ${LIMITS.maxEventBytes}. Send less in its properties.`));
+    stages.report(new TidemarkError('event_too_large', SENTENCES ? `Event "${String(what).slice(0, 60)}" is ${bytes} bytes; the limit is ${LIMITS.maxEventBytes}. Send less in its properties.` : explain('TM17')));
     return undefined;
   }
   return out;

@@ -1,4 +1,4 @@
-import type { WorkerFlushAnswer, WorkerFlushMessage } from '@tidemark/protocol';
+import { explain, SENTENCES, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
 import { systemClock, type Clock } from './clock.js';
 import { drainLockName, type DrainLock } from './drain-lock.js';
 import { TidemarkError } from './errors.js';
@@ -86,7 +86,7 @@ export class QueueDrainer {
       alreadyDelivered: this.#delivered,
       uncertain: this.#uncertain,
       onDelivered: (ids) => this.#remember(ids),
-      onRejected: (rejections) => report(new TidemarkError('rejected', `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}`)),
+      onRejected: (rejections) => report(new TidemarkError('rejected', SENTENCES ? `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}` : explain('TM07'))),
       onError: report,
     });
   }

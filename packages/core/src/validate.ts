@@ -1,4 +1,4 @@
-import { describeValue } from '@tidemark/protocol';
+import { describeValue, explain, SENTENCES } from '@tidemark/protocol';
 import { TidemarkError } from './errors.js';
 import { LIMITS } from './types.js';
 
@@ -28,7 +28,7 @@ export function isValidId(value: unknown): value is string {
  */
 export function checkId(value: unknown, what: string): asserts value is string {
   if (!isValidId(value)) {
-    throw new TidemarkError('invalid_event', `${what} must be a non-empty string of at most ${LIMITS.maxIdLength} characters without control characters (got ${describeValue(value)}); use your database ID, not a token`);
+    throw new TidemarkError('invalid_event', SENTENCES ? `${what} must be a non-empty string of at most ${LIMITS.maxIdLength} characters without control characters (got ${describeValue(value)}); use your database ID, not a token` : explain('TM18'));
   }
 }
 
@@ -40,5 +40,5 @@ export function checkId(value: unknown, what: string): asserts value is string {
  * @returns an `unreadable_value` error saying what to pass instead
  */
 export function unreadableError(what: string, count: number): TidemarkError {
-  return new TidemarkError('unreadable_value', `${count} value(s) of ${what} could not be read (a getter or Proxy threw, or it was not an object) and were left out; pass plain data`);
+  return new TidemarkError('unreadable_value', SENTENCES ? `${count} value(s) of ${what} could not be read (a getter or Proxy threw, or it was not an object) and were left out; pass plain data` : explain('TM19'));
 }

@@ -19,3 +19,5 @@ export { describeValue, numberOption } from './option-values.js';
 export type { NumberBounds } from './option-values.js';
 export { messageId, messageIds, setRandomValues, webCryptoRandom } from './message-id.js';
 export type { RandomValues } from './message-id.js';
+export { SENTENCES } from './sentences.js';
+export { explain, ERRORS_DOC } from './explain.js';

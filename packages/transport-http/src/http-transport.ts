@@ -1,5 +1,5 @@
 import { TidemarkError, type SendContext, type TidemarkEvent, type Transport } from '@tidemark/core';
-import { classifyStatus, LIMITS, parseRetryAfter } from '@tidemark/protocol';
+import { classifyStatus, explain, LIMITS, parseRetryAfter, SENTENCES } from '@tidemark/protocol';
 import { merge, readAcceptance, type RequestOutcome } from './acceptance.js';
 import { batchBody, chunkEvents } from './chunk.js';
 import { sendOnHide } from './unload.js';
@@ -72,13 +72,13 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       }
       response = await doFetch(url, { method: 'POST', headers, body, signal: timeoutSignal(timeoutMs, ctx.signal) });
     } catch (err) {
-      return { delivered: [], rejected: [], error: new TidemarkError('network', `POST ${url} failed: ${(err as Error)?.name ?? 'error'}`, err) };
+      return { delivered: [], rejected: [], error: new TidemarkError('network', SENTENCES ? `POST ${url} failed: ${(err as Error)?.name ?? 'error'}` : explain('TM30'), err) };
     }
     const kind = classifyStatus(response.status, events.length);
     if (kind === 'delivered') return readAcceptance(response, ids);
     void response.body?.cancel().catch(() => {});
     if (kind === 'unauthorized') {
-      return { delivered: [], rejected: [], stop: true, error: new TidemarkError('unauthorized', `The collector refused the write key (HTTP ${response.status}); check writeKey`) };
+      return { delivered: [], rejected: [], stop: true, error: new TidemarkError('unauthorized', SENTENCES ? `The collector refused the write key (HTTP ${response.status}); check writeKey` : explain('TM31')) };
     }
     if (kind === 'reject') return { delivered: [], rejected: ids.map((messageId) => ({ messageId, reason: `HTTP ${response.status}` })) };
     if (kind === 'split') {
@@ -86,7 +86,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       const mid = Math.ceil(events.length / 2);
       return merge(await Promise.all([post(events.slice(0, mid), ctx), post(events.slice(mid), ctx)]));
     }
-    const partial: RequestOutcome = { delivered: [], rejected: [], error: new TidemarkError('server', `The collector answered HTTP ${response.status}; will retry`) };
+    const partial: RequestOutcome = { delivered: [], rejected: [], error: new TidemarkError('server', SENTENCES ? `The collector answered HTTP ${response.status}; will retry` : explain('TM32')) };
     const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
     if (retryAfterMs !== undefined) partial.retryAfterMs = retryAfterMs;
     return partial;

@@ -1,5 +1,5 @@
 import { TidemarkError, type CheckResult } from '@tidemark/core';
-import { parseRetryAfter } from '@tidemark/protocol';
+import { explain, parseRetryAfter, SENTENCES } from '@tidemark/protocol';
 import type { FetchLike } from './http-transport.js';
 
 /**
@@ -20,7 +20,7 @@ export async function askReceipts(url: string, ids: string[], headers: Record<st
   try {
     response = await doFetch(url, { method: 'POST', headers, body: JSON.stringify({ messageIds: ids }), ...(signal ? { signal } : {}) });
   } catch (err) {
-    return { stored: [], error: new TidemarkError('network', `POST ${url} failed: ${(err as Error)?.name ?? 'error'}`, err) };
+    return { stored: [], error: new TidemarkError('network', SENTENCES ? `POST ${url} failed: ${(err as Error)?.name ?? 'error'}` : explain('TM30'), err) };
   }
   if (response.status === 404 || response.status === 405) {
     void response.body?.cancel().catch(() => {});
@@ -33,10 +33,10 @@ export async function askReceipts(url: string, ids: string[], headers: Record<st
     } catch {
       // unreadable: a failure below
     }
-    return { stored: [], error: new TidemarkError('protocol', `POST ${url} answered 200 without a stored list`) };
+    return { stored: [], error: new TidemarkError('protocol', SENTENCES ? `POST ${url} answered 200 without a stored list` : explain('TM33')) };
   }
   void response.body?.cancel().catch(() => {});
-  const failure: CheckResult = { stored: [], error: new TidemarkError(response.status === 401 || response.status === 403 ? 'unauthorized' : 'server', `POST ${url} answered HTTP ${response.status}; will ask again`) };
+  const failure: CheckResult = { stored: [], error: new TidemarkError(response.status === 401 || response.status === 403 ? 'unauthorized' : 'server', SENTENCES ? `POST ${url} answered HTTP ${response.status}; will ask again` : explain('TM34')) };
   const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'));
   if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
   return failure;

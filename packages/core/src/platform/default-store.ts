@@ -1,3 +1,4 @@
+import { explain, SENTENCES } from '@tidemark/protocol';
 import { TidemarkError } from '../errors.js';
 import type { QueueStore } from '../queue-store.js';
 import { indexedDbStore } from '../stores/indexeddb-store.js';
@@ -16,6 +17,6 @@ import { browserGlobals } from './browser-globals.js';
  */
 export function defaultStore(writeKey: string, report: (error: TidemarkError) => void): QueueStore {
   if (browserGlobals.indexedDB) return indexedDbStore({ dbName: `tidemark-${writeKey}` });
-  if (hasWindow()) report(new TidemarkError('storage_unavailable', 'IndexedDB is unavailable; events are kept in memory for this page only'));
+  if (hasWindow()) report(new TidemarkError('storage_unavailable', SENTENCES ? 'IndexedDB is unavailable; events are kept in memory for this page only' : explain('TM26')));
   return memoryStore();
 }

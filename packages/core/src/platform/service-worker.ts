@@ -1,4 +1,4 @@
-import { WORKER_FLUSH, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
+import { explain, SENTENCES, WORKER_FLUSH, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
 import { TidemarkError, type TidemarkErrorCode } from '../errors.js';
 import { browserGlobals as g } from './browser-globals.js';
 import type { FlushResult } from '../flusher.js';
@@ -39,7 +39,7 @@ export function serviceWorkerHandoff(scriptUrl: string, params: Record<string, s
   const url = new URL(scriptUrl, g.location?.href);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   container.register(url.href).catch((err: unknown) => {
-    report(new TidemarkError('invalid_option', `Registering the service worker ${url.pathname} failed; this page sends its events itself`, err));
+    report(new TidemarkError('invalid_option', SENTENCES ? `Registering the service worker ${url.pathname} failed; this page sends its events itself` : explain('TM27'), err));
   });
   const ours = () => {
     const worker = container.controller;
@@ -79,11 +79,11 @@ export function clientHandoff(scriptUrl: string, transport: Transport, writeKey:
   if (customStore) {
     // The worker drains the default IndexedDB queue of the write key; events in any other
     // store would wait there for ever while the worker answered that nothing is pending.
-    report(new TidemarkError('invalid_option', 'serviceWorker drains the default IndexedDB queue; with a custom store this page sends its events itself'));
+    report(new TidemarkError('invalid_option', SENTENCES ? 'serviceWorker drains the default IndexedDB queue; with a custom store this page sends its events itself' : explain('TM28')));
     return undefined;
   }
   if (!transport.workerParams) {
-    report(new TidemarkError('invalid_option', 'serviceWorker needs a transport a worker can rebuild (httpTransport); this page sends its events itself'));
+    report(new TidemarkError('invalid_option', SENTENCES ? 'serviceWorker needs a transport a worker can rebuild (httpTransport); this page sends its events itself' : explain('TM29')));
     return undefined;
   }
   return serviceWorkerHandoff(scriptUrl, { ...transport.workerParams, writeKey }, report);

@@ -1,3 +1,4 @@
+import { explain, SENTENCES } from '@tidemark/protocol';
 import { TidemarkError } from '../errors.js';
 import type { QueueStore } from '../queue-store.js';
 import { memoryStore } from './memory-store.js';
@@ -22,7 +23,7 @@ export function resilientStore(open: () => QueueStore, onFallback: (error: Tidem
     current = memoryStore();
     if (!fellBack) {
       fellBack = true;
-      onFallback(new TidemarkError('storage_unavailable', 'Durable storage failed; events are kept in memory for this page only', cause));
+      onFallback(new TidemarkError('storage_unavailable', SENTENCES ? 'Durable storage failed; events are kept in memory for this page only' : explain('TM25'), cause));
     }
   };
   try {
