@@ -69,6 +69,11 @@ describe('EventStore', () => {
     expect(keys).toEqual(['kept']);
     expect(count(store)).toBe(1);
     expect(store.write([row('x1')], [], 1)).toEqual([true]);
+    // A failure after a first multi-row INSERT went in: what the next write stored is still told apart from its duplicates.
+    const many = Array.from({ length: 60 }, (_, i) => (i === 55 ? broken : row(`m${i}`)));
+    expect(() => store.write(many, [], 1)).toThrow();
+    expect(store.write([row('kept'), row('y'), row('x1'), row('z')], [], 1)).toEqual([false, true, false, true]);
+    expect(store.write([row('y'), row('w')], [], 1)).toEqual([false, true]);
   });
 
   it('keeps rows after the file is closed and reopened', async () => {
