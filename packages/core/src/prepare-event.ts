@@ -1,5 +1,5 @@
 import { TidemarkError } from './errors.js';
-import { eventJson, utf8Length } from '@tidemark/protocol';
+import { eventBytes, eventJson } from '@tidemark/protocol';
 import { toJsonObject, type Unreadable } from './json-safe.js';
 import { LIMITS, type TidemarkEvent } from './types.js';
 import { describeValue, explain, SENTENCES } from '@tidemark/protocol';
@@ -55,14 +55,13 @@ export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): Tidem
     }
   }
 
-  let json: string;
   try {
-    json = eventJson(out);
+    eventJson(out); // made once here, kept for the size, the store and the request body
   } catch (err) {
     stages.report(new TidemarkError('invalid_event', SENTENCES ? 'beforeSend returned an event that is not JSON' : explain('TM16'), err));
     return undefined;
   }
-  const bytes = utf8Length(json);
+  const bytes = eventBytes(out);
   if (bytes > LIMITS.maxEventBytes) {
     const what = out.event ?? out.name ?? out.type;
     stages.report(new TidemarkError('event_too_large', SENTENCES ? `Event "${String(what).slice(0, 60)}" is ${bytes} bytes; the limit is ${LIMITS.maxEventBytes}. Send less in its properties.` : explain('TM17')));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { eventJson, utf8Length } from './event-json.js';
+import { eventBytes, eventJson, utf8Length } from './event-json.js';
 import type { TidemarkEvent } from './wire.js';
 
 const samples = ['', 'ascii', 'é', '€uro', '😀 emoji', 'mixed ü € 😀 text', 'x'.repeat(1000)];
@@ -33,5 +33,15 @@ describe('eventJson', () => {
     expect(JSON.parse(first)).toEqual(event);
     (event as { type: string }).type = 'changed';
     expect(eventJson(event)).toBe(first);
+  });
+});
+
+describe('eventBytes', () => {
+  it("is the UTF-8 size of the event's JSON, computed once per event object", () => {
+    const event = { messageId: 'm1', type: 'track', event: 'Café € 😀' } as TidemarkEvent;
+    const bytes = eventBytes(event);
+    expect(bytes).toBe(new TextEncoder().encode(JSON.stringify(event)).length);
+    (event as { event: string }).event = 'a much longer name than before';
+    expect(eventBytes(event)).toBe(bytes);
   });
 });

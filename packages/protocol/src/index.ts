@@ -8,7 +8,7 @@ export type { DropReason, DropInfo } from './drops.js';
 export type { Logger } from './logger.js';
 export { CodedError } from './coded-error.js';
 export type { WorkerFlushMessage, WorkerFlushAnswer } from './worker-messages.js';
-export { eventJson, utf8Length } from './event-json.js';
+export { eventBytes, eventJson, utf8Length } from './event-json.js';
 export { classifyStatus } from './status.js';
 export type { StatusClass } from './status.js';
 export { parseRetryAfter, MAX_RETRY_AFTER_MS, backoffDelay, BROWSER_BACKOFF, SERVER_BACKOFF } from './retry.js';

@@ -1,4 +1,4 @@
-import { BatchSize, eventJson, utf8Length } from '@tidemark/protocol';
+import { BatchSize, eventBytes, eventJson } from '@tidemark/protocol';
 import type { TidemarkEvent } from '@tidemark/core';
 
 /**
@@ -15,7 +15,7 @@ export function chunkEvents(events: TidemarkEvent[], maxBytes: number, maxEvents
   let current: TidemarkEvent[] = [];
   let size = new BatchSize(maxBytes, maxEvents);
   for (const event of events) {
-    const bytes = utf8Length(eventJson(event));
+    const bytes = eventBytes(event);
     if (!size.add(bytes)) {
       chunks.push(current);
       current = [];
