@@ -45,3 +45,26 @@ describe('eventBytes', () => {
     expect(eventBytes(event)).toBe(bytes);
   });
 });
+
+describe('eventJson with a shared context', () => {
+  const make = (i: number, context: object) => ({ type: 'track', event: `e${i}`, messageId: `m${i}`, properties: { i }, context }) as unknown as TidemarkEvent;
+
+  it('gives each event of one context its own JSON, as JSON.stringify would, and leaves the event whole', () => {
+    const context = { library: { name: 'x', version: '1' }, page: { path: '/é' }, sessionId: 7 };
+    const events = Array.from({ length: 5 }, (_, i) => make(i, context));
+    for (const event of events) {
+      expect(eventJson(event)).toBe(JSON.stringify(event)); // context is the last field here, as the client builds events
+      expect(event.context).toBe(context);
+    }
+  });
+
+  it('keeps the fields when the context is not last, and serializes frozen events and events without context', () => {
+    const context = { sessionId: 1 };
+    const first = { context, type: 'track', messageId: 'a' } as unknown as TidemarkEvent;
+    const second = { context, type: 'track', messageId: 'b' } as unknown as TidemarkEvent;
+    const frozen = Object.freeze({ type: 'track', messageId: 'c', context }) as unknown as TidemarkEvent;
+    const bare = { type: 'track', messageId: 'd' } as TidemarkEvent;
+    for (const event of [first, second, frozen, bare]) expect(JSON.parse(eventJson(event))).toEqual(JSON.parse(JSON.stringify(event)));
+    expect(frozen.context).toBe(context);
+  });
+});
