@@ -105,6 +105,20 @@ describe('page hide', () => {
     expect(transport.sends.flat().map((e) => e.event)).not.toContain('sent-elsewhere');
   });
 
+  it('hands the unload path the newest of its unconfirmed events, about the last thousand', async () => {
+    const page = pageLifecycle();
+    const { transport, handedTo } = unanswerableHide();
+    const unread: QueueStore = { ...memoryStore(), peek: () => new Promise(() => {}) }; // no drain gets to send
+    const client = createTidemark({ writeKey: 'wk', transport, store: unread, storage: memoryKeyValue(), lifecycle: page.lifecycle, clock: manualClock(), lock: localLock(), flushAt: 1000 });
+    for (let i = 0; i < 3_000; i++) client.track(`e${i}`);
+    await new Promise((r) => setTimeout(r, 10));
+    page.hide();
+    expect(handedTo.length).toBeGreaterThanOrEqual(1_000);
+    expect(handedTo.length).toBeLessThanOrEqual(1_100);
+    expect(handedTo.at(-1)).toBe('e2999');
+    expect(handedTo).not.toContain('e1000');
+  });
+
   it('removes the rescue copy when the page lives on and the write lands', async () => {
     const storage = memoryKeyValue();
     const page = pageLifecycle();
