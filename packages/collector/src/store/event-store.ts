@@ -139,8 +139,9 @@ export class EventStore {
         this.#lastSeq += changes;
         continue;
       }
-      // Some were duplicates: the new rows are the ones numbered after `before`. (RETURNING would tell, but reading its rows
-      // back cost 20% of a write, measured, for the rare request that carries a duplicate.)
+      // Some were duplicates: the new rows are the ones numbered after `before`. (RETURNING
+      // would tell, but reading its rows back cost 20% of every write, measured: 5.6 against
+      // 4.5 µs per row, for the rare request that carries a duplicate.)
       for (const row of this.#freshSince.all([before]) as Array<{ key: string; seq: number }>) {
         stored.add(row.key);
         this.#lastSeq = Math.max(this.#lastSeq, row.seq);
