@@ -2,6 +2,7 @@
 // workspace: every published package that imports it carries its own bundled copy.
 export type { EventType, JsonValue, JsonObject, PageContext, CampaignContext, EventContext, TidemarkEvent, BatchBody, BatchResponse, NucleusFrame, AckMessage, ReceiptsBody, ReceiptsAnswer } from './wire.js';
 export { LIMITS, ANONYMOUS_ID_PATTERN, CLICK_ID_PARAMS } from './wire.js';
+export { cookieValues } from './cookie-values.js';
 export type { ClickIdParam } from './wire.js';
 export { WORKER_FLUSH } from './worker-messages.js';
 export type { DropReason, DropInfo } from './drops.js';

@@ -1,5 +1,5 @@
+import { cookieValues } from '@tidemark/protocol';
 import { ATTRIBUTION_NAMES } from './attribution-names.js';
-import { cookieValues } from './cookie-value.js';
 import { headerOf, parsedBodyOf, type RequestLike } from './request-shape.js';
 import { validateAnonymousId, validateSessionId, type IdCheck, type IdRejectReason } from './validate-id.js';
 

@@ -1,3 +1,4 @@
+import { utf8Length } from '@tidemark/protocol';
 import { concatBytes } from './bounded-body.js';
 import type { RelayAnswer, RelayRequest } from './relay.js';
 
@@ -40,7 +41,7 @@ export function nodeRelayRequest(req: NodeRequest): RelayRequest {
 
 function parsed(body: unknown, max: number): string | undefined {
   const text = typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : JSON.stringify(body);
-  return new TextEncoder().encode(text).byteLength > max ? undefined : text;
+  return utf8Length(text) > max ? undefined : text;
 }
 
 /** The body, up to `max` bytes; past it the rest is thrown away, and past 64 MiB the connection is cut. */
@@ -68,6 +69,6 @@ function readStream(req: NodeRequest, max: number): Promise<string | undefined> 
  */
 export function writeNodeAnswer(res: { headersSent?: boolean; destroyed?: boolean; writeHead(status: number, headers: Record<string, string>): unknown; end(body: string): unknown }, answer: RelayAnswer): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(new TextEncoder().encode(answer.body).byteLength) });
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(utf8Length(answer.body)) });
   res.end(answer.body);
 }

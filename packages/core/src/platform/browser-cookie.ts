@@ -1,4 +1,4 @@
-import { ANONYMOUS_ID_PATTERN } from '@tidemark/protocol';
+import { ANONYMOUS_ID_PATTERN, cookieValues } from '@tidemark/protocol';
 import { IDENTITY_KEYS } from '../identity.js';
 import type { KeyValueStorage } from '../key-value.js';
 import { SESSION_KEY } from '../session.js';
@@ -44,14 +44,7 @@ const documentJar: CookieJar = {
 const SESSION_ID = /^[1-9]\d{0,15}$/;
 
 /** The first value of cookie `name` that matches `valid`; forged, encoded or oversized values are skipped. */
-function cookieValue(text: string, name: string, valid: RegExp): string | undefined {
-  for (const part of text.split(';')) {
-    const eq = part.indexOf('=');
-    const value = part.slice(eq + 1).trim();
-    if (eq > 0 && part.slice(0, eq).trim() === name && value.length <= 64 && valid.test(value)) return value;
-  }
-  return undefined;
-}
+const cookieValue = (text: string, name: string, valid: RegExp): string | undefined => cookieValues(text, name).find((value) => value.length <= 64 && valid.test(value));
 
 /**
  * Keep the anonymous ID and session ID in first-party cookies (`tm_aid`, `tm_sid`;

@@ -1,5 +1,5 @@
 /**
- * The values of one cookie in a `Cookie` header, in the order the browser sent them (the
+ * The values of one cookie in a `Cookie` header (or `document.cookie`), in the order the browser sent them (the
  * most specific path first, RFC 6265 §5.4). Values are returned as sent: Tidemark's own
  * cookies hold nanoids, which need no decoding, and anything encoded fails validation.
  *
