@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { TidemarkError } from './errors.js';
 import type { DrainLock } from './drain-lock.js';
-import { SEND_GAP_MS } from './flusher.js';
+import { SEND_GAP_MS } from './flusher-options.js';
 import { names, setup } from './client-fixture.js';
 
 describe('sending', () => {

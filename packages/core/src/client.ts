@@ -5,7 +5,8 @@ import { systemClock, type Clock } from './clock.js';
 import { Emitter } from './emitter.js';
 import { TidemarkError } from './errors.js';
 import { EventQueue, type DropInfo } from './event-queue.js';
-import { Flusher, type FlushResult } from './flusher.js';
+import { Flusher } from './flusher.js';
+import { SEND_GAP_MS, type FlushResult } from './flusher-options.js';
 import { Identity, IDENTITY_KEYS } from './identity.js';
 import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -346,6 +347,7 @@ export class Tidemark {
       lifecycle: this.#lifecycle,
       context: { writeKey: o.writeKey },
       flushInterval: o.flushInterval,
+      sendGap: Math.min(SEND_GAP_MS, o.flushInterval),
       batchSize: 500,
       canSend: () => this.#consent === 'granted' && !this.#closed,
       alreadyDelivered: this.#hide.deliveredOnHide,

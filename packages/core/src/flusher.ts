@@ -1,58 +1,11 @@
 import { backoffDelay, BROWSER_BACKOFF, explain, SENTENCES } from '@tidemark/protocol';
-import type { Clock, TimerHandle } from './clock.js';
+import type { TimerHandle } from './clock.js';
 import type { DrainLock } from './drain-lock.js';
 import { TidemarkError } from './errors.js';
-import type { EventQueue } from './event-queue.js';
-import type { Lifecycle } from './lifecycle.js';
-import type { CheckResult, Rejection, SendContext, SendResult, Transport } from './transport.js';
+import type { CheckResult, SendResult } from './transport.js';
 import type { TidemarkEvent } from './types.js';
-import { UNCERTAIN_GRACE_MS, type UncertainLedger } from './uncertain.js';
-
-/** Least time between two automatic requests while fewer than a batch are queued (see `#gapLeft`). */
-export const SEND_GAP_MS = 1_000;
-
-/** What one `flush()` achieved. */
-export interface FlushResult {
-  /** Events the collector acknowledged during this flush. */
-  delivered: number;
-  /** Events refused for good during this flush. */
-  rejected: number;
-  /** Events this client knows are still queued afterwards. */
-  pending: number;
-  /** The failure that stopped the flush early, if any. */
-  error?: TidemarkError;
-}
-
-/** Options of {@link Flusher}. */
-export interface FlusherOptions {
-  queue: EventQueue;
-  transport: Transport;
-  lock: DrainLock;
-  clock: Clock;
-  lifecycle: Lifecycle;
-  context: SendContext;
-  flushInterval: number;
-  /** Events read from the queue per send. */
-  batchSize: number;
-  /** Events that may be sent now (false while consent is pending or denied). */
-  canSend: () => boolean;
-  /**
-   * `messageId`s known delivered by another path (a page's keepalive on hide, or this worker's
-   * own earlier send of an event a page queued again): removed without sending, once.
-   */
-  alreadyDelivered: Set<string>;
-  /** Events a page could not see the end of; asked about through receipts before a re-send. */
-  uncertain: UncertainLedger;
-  /**
-   * Another context that drains this queue for the client (a service worker), asked first;
-   * it answers `undefined` when it is not there, and this flusher drains itself.
-   */
-  delegate?: (explicit: boolean) => Promise<FlushResult | undefined>;
-  onDelivered: (messageIds: string[]) => void;
-  onRejected: (rejections: Rejection[]) => void;
-  onError: (error: TidemarkError) => void;
-  random?: () => number;
-}
+import { UNCERTAIN_GRACE_MS } from './uncertain.js';
+import type { FlusherOptions, FlushResult } from './flusher-options.js';
 
 /**
  * Moves events from the queue to the transport: on `flushAt`, every `flushInterval`, when
@@ -141,17 +94,14 @@ export class Flusher {
   }
 
   /**
-   * How long an automatic send waits yet: while events stream in, a request per tick would
-   * cost the main thread a millisecond or more each (the platform's own cost of a fetch), so
-   * after one leaves the next waits for `min(SEND_GAP_MS, flushInterval)`, unless a full batch
-   * is already queued. The app's `flush()` and the page-hide path never wait.
+   * How long an automatic send waits yet (see `sendGap`).
    *
    * @param queued - events queued now
    * @returns ms to wait, 0 to send now
    */
   #gapLeft(queued: number): number {
     if (queued >= this.#o.batchSize) return 0;
-    return Math.max(0, this.#sentAt + Math.min(SEND_GAP_MS, this.#o.flushInterval) - this.#o.clock.now());
+    return Math.max(0, this.#sentAt + this.#o.sendGap - this.#o.clock.now());
   }
 
   /**

@@ -23,7 +23,7 @@ export { createTidemark, Tidemark } from './client.js';
 export type { TidemarkEvents } from './client.js';
 export type { TidemarkOptions, Consent } from './options.js';
 export type { RandomValues } from './message-id.js';
-export type { FlushResult } from './flusher.js';
+export type { FlushResult } from './flusher-options.js';
 export type { DropInfo, DropReason } from './event-queue.js';
 export type { DrainLock } from './drain-lock.js';
 export { localLock } from './drain-lock.js';

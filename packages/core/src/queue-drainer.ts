@@ -3,7 +3,8 @@ import { systemClock, type Clock } from './clock.js';
 import { drainLockName, type DrainLock } from './drain-lock.js';
 import { TidemarkError } from './errors.js';
 import { EventQueue } from './event-queue.js';
-import { Flusher, type FlushResult } from './flusher.js';
+import { Flusher } from './flusher.js';
+import type { FlushResult } from './flusher-options.js';
 import type { KeyValueStorage } from './key-value.js';
 import { DEFAULTS } from './options.js';
 import { defaultDrainLock } from './platform/browser.js';
@@ -81,6 +82,8 @@ export class QueueDrainer {
       lifecycle: { isOnline, onOnline: () => ignore, onHide: () => ignore },
       context: { writeKey: options.writeKey },
       flushInterval: DEFAULTS.flushInterval,
+      // Pages space their requests to the worker (the gap after a send is theirs): it drains when asked.
+      sendGap: 0,
       batchSize: 500,
       canSend: () => true,
       alreadyDelivered: this.#delivered,
@@ -109,8 +112,7 @@ export class QueueDrainer {
   async flush(explicit: boolean, uncertain?: { ids: string[]; at: number }): Promise<FlushResult> {
     if (uncertain) this.#uncertain.mark(uncertain.ids, Math.min(uncertain.at, this.#clock.now()));
     await this.#queue.recount();
-    // Pages space their requests to the worker (the gap after a send is theirs): it drains when asked.
-    return this.#flusher.flush(explicit, true);
+    return this.#flusher.flush(explicit);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { explain, SENTENCES, WORKER_FLUSH, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
 import { TidemarkError, type TidemarkErrorCode } from '../errors.js';
 import { browserGlobals as g } from './browser-globals.js';
-import type { FlushResult } from '../flusher.js';
+import type { FlushResult } from '../flusher-options.js';
 import type { Transport } from '../transport.js';
 import type { UncertainLedger } from '../uncertain.js';
 
