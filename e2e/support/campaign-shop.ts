@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { RunningCollector } from '@tidemark/collector';
+import { withBatchContext } from '@tidemark/protocol';
 import { createServerClient, tidemark, tidemarkRelay, validateAnonymousId, type RequestClient, type ServerClient } from '@tidemark/server';
 import { loadCollector, removeTempDirs, tempDir } from './collector-process.js';
 
@@ -91,7 +92,8 @@ export async function startCampaignShop(options: { relay: boolean }): Promise<Ca
   const passThrough = createServer(async (req, res) => {
     const body = await readBody(req);
     if (req.url?.endsWith('/v1/batch') && body.length) {
-      const { batch } = JSON.parse(body.toString('utf8')) as { batch: Array<{ messageId: string; type: string; event?: string; context?: { library?: { name?: string } } }> };
+      const sent = JSON.parse(body.toString('utf8')) as { batch: unknown[]; context?: unknown };
+      const batch = withBatchContext(sent.batch, sent.context) as Array<{ messageId: string; type: string; event?: string; context?: { library?: { name?: string } } }>;
       wire.push(...batch.map((e) => ({ messageId: e.messageId, name: e.event ?? e.type, library: e.context?.library?.name ?? '' })));
     }
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<string, string>;

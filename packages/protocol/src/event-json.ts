@@ -47,7 +47,47 @@ function serialize(event: TidemarkEvent): string {
   } finally {
     fields.context = context;
   }
+  rests.set(event, rest);
   return rest === '{}' ? `{"context":${text}}` : `${rest.slice(0, -1)},"context":${text}}`;
+}
+
+/** Events' JSON without their `context`, kept when `serialize` made it on the way. */
+const rests = new WeakMap<TidemarkEvent, string>();
+
+/**
+ * The JSON text of a `context` object, made once per object (and then spliced into the
+ * JSON of every event that shares it).
+ *
+ * @param context - an event's context
+ * @returns its JSON text, or `undefined` when it cannot be serialized
+ */
+export function contextJson(context: object): string | undefined {
+  const known = contexts.get(context);
+  if (typeof known === 'string') return known;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(context) as string | undefined;
+  } catch {
+    return undefined;
+  }
+  contexts.set(context, text ?? null);
+  return text;
+}
+
+/**
+ * The JSON text of an event without its `context` field, for a batch that carries the
+ * context once for all its events.
+ *
+ * @param event - a validated event
+ * @returns `JSON.stringify` of the event's other fields, in their order
+ */
+export function eventJsonWithoutContext(event: TidemarkEvent): string {
+  const known = rests.get(event);
+  if (known !== undefined) return known;
+  const { context: _context, ...rest } = event;
+  const text = JSON.stringify(rest);
+  rests.set(event, text);
+  return text;
 }
 
 const sizes = new WeakMap<TidemarkEvent, number>();

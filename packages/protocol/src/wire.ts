@@ -86,6 +86,11 @@ export const ANONYMOUS_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 /** Body of `POST /v1/batch`. */
 export interface BatchBody {
   batch: TidemarkEvent[];
+  /**
+   * The context every event of the batch shares, sent once instead of in each (Segment's
+   * batch-level `context`); receivers merge it into each event's own, the event's fields winning.
+   */
+  context?: Partial<EventContext>;
   /** ISO 8601 time when the request was sent, for clock-skew correction. */
   sentAt: string;
   /** Only where an `Authorization` header cannot be set (sendBeacon). */

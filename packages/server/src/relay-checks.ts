@@ -45,7 +45,8 @@ export function presentedKey(authorization: string, body: unknown): string | und
  * which the browser transport splits to isolate the bad event, as it does for the collector.
  *
  * @param body - the parsed JSON body
- * @returns the body to forward (`batch` and `sentAt` only: the browser's `writeKey` is dropped), or the refusal
+ * @returns the body to forward (`batch`, `context` and `sentAt` only: the browser's `writeKey`
+ *   and any other field are dropped), or the refusal
  */
 export function checkBatch(body: unknown): Checked {
   if (!isObject(body) || !Array.isArray(body.batch)) return refuse(400, 'the body must be a JSON object with a batch array ({ batch: [...], sentAt })');
@@ -54,7 +55,14 @@ export function checkBatch(body: unknown): Checked {
   if (!batch.every((e) => isObject(e) && typeof e.type === 'string' && isId(e.messageId))) {
     return refuse(400, `every event needs a type and a messageId of at most ${LIMITS.maxIdLength} characters`);
   }
-  return { ok: true, body: JSON.stringify(typeof body.sentAt === 'string' ? { batch, sentAt: body.sentAt } : { batch }) };
+  // The batch-level context (the one the browser's events share) travels on; the collector
+  // checks it, as it checks each event's own.
+  const { context } = body;
+  if (context !== undefined && !isObject(context)) return refuse(400, 'context must be an object, shared by every event of the batch');
+  const forwarded: Record<string, unknown> = { batch };
+  if (context !== undefined) forwarded.context = context;
+  if (typeof body.sentAt === 'string') forwarded.sentAt = body.sentAt;
+  return { ok: true, body: JSON.stringify(forwarded) };
 }
 
 /**

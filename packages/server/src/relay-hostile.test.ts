@@ -59,7 +59,7 @@ describe('the relay and hostile input', () => {
 
   it('forwards only the batch and sentAt of a body with extra or prototype-polluting fields', async () => {
     const sent = batchOf(1);
-    const text = `{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"batch":${JSON.stringify(sent.batch)},"sentAt":"${sent.sentAt}","context":{"ip":"6.6.6.6"}}`;
+    const text = `{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"batch":${JSON.stringify(sent.batch)},"sentAt":"${sent.sentAt}","integrations":{"All":false},"extra":{"ip":"6.6.6.6"}}`;
     expect((await site.post('/t/batch', text)).status).toBe(200);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
     expect(site.collector.requests[0]!.raw).toBe(JSON.stringify({ batch: sent.batch, sentAt: sent.sentAt }));

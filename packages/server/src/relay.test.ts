@@ -32,6 +32,17 @@ describe('tidemarkRelay (Connect middleware on node:http)', () => {
     expect(forwarded!.body).toEqual({ batch: sent.batch, sentAt: sent.sentAt });
   });
 
+  it("forwards the batch-level context the browser's events share, and refuses one that is not an object", async () => {
+    const sent = { ...batchOf(2), context: { library: { name: 'tidemark', version: '1' }, locale: 'en-GB' } };
+    expect((await post('/t/batch', sent)).status).toBe(200);
+    expect(collector.requests[0]!.body).toEqual(sent);
+    expect(collector.events.map((e) => e.context)).toEqual(sent.batch.map((e) => ({ ...sent.context, ...e.context })));
+    const res = await post('/t/batch', { ...batchOf(1), context: 'forged' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ message: 'context must be an object, shared by every event of the batch' });
+    expect(collector.requests).toHaveLength(1);
+  });
+
   it('takes a page-hide beacon (text/plain, write key in the body) and never forwards the browser’s key', async () => {
     const res = await post('/t/batch', { ...batchOf(2), writeKey: PAGE_KEY }, { 'content-type': 'text/plain;charset=UTF-8' });
     expect(res.status).toBe(200);

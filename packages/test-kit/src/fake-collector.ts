@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { TidemarkEvent } from '@tidemark/core';
+import { withBatchContext } from '@tidemark/protocol';
 
 /** One request the fake collector received. */
 export interface ReceivedRequest {
@@ -25,10 +26,10 @@ export interface ReceivedRequest {
   /** `writeKey` of the body (beacons), if any. */
   bodyWriteKey?: string;
   /** The body as JSON (gunzipped), or undefined when it was not JSON. */
-  body: { batch?: TidemarkEvent[]; sentAt?: string; writeKey?: string } | undefined;
+  body: { batch?: TidemarkEvent[]; context?: Record<string, unknown>; sentAt?: string; writeKey?: string } | undefined;
   /** The body as text. */
   raw: string;
-  /** The batch's events (empty when the body had none). */
+  /** The batch's events as queued, the body's shared `context` merged in (empty when the body had none). */
   events: TidemarkEvent[];
   /** Body size in bytes, after gunzip (what the collector's limits count). */
   bytes: number;
@@ -143,7 +144,7 @@ export async function startFakeCollector(options: FakeCollectorOptions = {}): Pr
       authorization: String(req.headers.authorization ?? ''),
       body,
       raw,
-      events: Array.isArray(body?.batch) ? body.batch : [],
+      events: Array.isArray(body?.batch) ? (withBatchContext(body.batch, body.context) as TidemarkEvent[]) : [],
       bytes: decoded.length,
       status: 0,
     };

@@ -1,4 +1,4 @@
-import { BatchSize, eventBytes, eventJson } from '@tidemark/protocol';
+import { BatchSize, batchJson, eventBytes } from '@tidemark/protocol';
 import type { TidemarkEvent } from '@tidemark/core';
 
 /**
@@ -30,7 +30,8 @@ export function chunkEvents(events: TidemarkEvent[], maxBytes: number, maxEvents
 
 /**
  * The JSON batch body, assembled from each event's cached JSON text rather than
- * re-serializing the whole array.
+ * re-serializing the whole array, with the context the events share sent once (`batchJson`).
+ * Packing counted each event with its context, so a body is never larger than planned.
  *
  * @param events - the batch
  * @param writeKey - only for beacons, which cannot carry an Authorization header
@@ -38,5 +39,7 @@ export function chunkEvents(events: TidemarkEvent[], maxBytes: number, maxEvents
  */
 export function batchBody(events: TidemarkEvent[], writeKey?: string): string {
   const key = writeKey === undefined ? '' : `,"writeKey":${JSON.stringify(writeKey)}`;
-  return `{"batch":[${events.map(eventJson).join(',')}],"sentAt":"${new Date().toISOString()}"${key}}`;
+  const json = batchJson(events);
+  const context = json.context === undefined ? '' : `,"context":${json.context}`;
+  return `{"batch":[${json.events}]${context},"sentAt":"${new Date().toISOString()}"${key}}`;
 }

@@ -28,6 +28,19 @@ describe('httpTransport', () => {
     expect(server.events.map((e) => e.messageId)).toEqual(events.map((e) => e.messageId));
   });
 
+  it('sends the context its events share once, at the batch level, and each differing one in its event', async () => {
+    const events = [ev(), ev(), ev()];
+    await httpTransport({ host: server.url }).send(events, ctx);
+    const [shared] = server.requests;
+    expect(shared!.body!.context).toEqual(events[0]!.context);
+    expect(shared!.body!.batch!.map((e) => e.context)).toEqual([undefined, undefined, undefined]);
+    expect(server.events).toEqual(events);
+    const other = { ...ev(), context: { ...events[0]!.context, sessionId: 2 } };
+    await httpTransport({ host: server.url }).send([ev(), other], ctx);
+    expect(server.requests[1]!.body!.context).toBeUndefined();
+    expect(server.requests[1]!.body!.batch![1]!.context.sessionId).toBe(2);
+  });
+
   it('names the options a service worker rebuilds it from: the strings, never headers or fetch', () => {
     expect(httpTransport({ host: server.url }).workerParams).toEqual({ host: server.url });
     const custom = httpTransport({ host: server.url, path: '/ingest', receiptsPath: '/ingest/receipts', headers: { 'x-a': '1' }, compress: true });

@@ -46,6 +46,28 @@ forEachStore(() => {
       expect(tc.collector.stats()).toMatchObject({ stored: 2, rejected: 2 });
     });
 
+    it("merges a batch-level context into each event's own (Segment spec), the event's fields winning", async () => {
+      tc = await startTestCollector();
+      const shared = { library: { name: 'tidemark', version: '1' }, sessionId: 7, locale: 'en-GB' };
+      const events = [trackEvent({ context: undefined }), trackEvent({ context: { locale: 'fr-FR' } })];
+      const res = await tc.post('/v1/batch', { ...batchOf(events), context: shared });
+      expect(res.body).toEqual({ success: true, rejected: [] });
+      const exported = await tc.get('/v1/export/events?pageSize=10');
+      const stored = (exported.body.items as Array<{ event: { context: unknown } }>).map((i) => i.event.context);
+      expect(stored).toEqual([shared, { ...shared, locale: 'fr-FR' }]);
+    });
+
+    it('refuses a batch-level context that is not an object or is over 32 KB, and keeps serving', async () => {
+      tc = await startTestCollector();
+      for (const context of ['text', ['a'], null, { pad: 'x'.repeat(33 * 1024) }]) {
+        const res = await tc.post('/v1/batch', { ...batchOf([trackEvent()]), context });
+        expect(res.status).toBe(400);
+        expect(res.body.message).toMatch(/^context must be/);
+      }
+      expect((await tc.post('/v1/batch', batchOf([trackEvent()]))).status).toBe(200);
+      expect(tc.collector.stats()).toMatchObject({ stored: 1 });
+    });
+
     it('acknowledges a resent batch without storing it twice, and counts the duplicates', async () => {
       tc = await startTestCollector();
       const body = batchOf([trackEvent(), trackEvent(), trackEvent()]);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { withBatchContext } from '@tidemark/protocol';
 import { basicAuthKey } from '../http/auth.js';
 import { parseJson, readBody } from '../http/body.js';
 import { HttpError, sendJson } from '../http/reply.js';
@@ -57,9 +58,26 @@ async function commit(deps: RouteDeps, items: Normalized[]): Promise<IngestResul
 }
 
 /**
- * `POST /v1/batch` (Segment spec): `{ batch: Event[], sentAt, writeKey? }` → 200
+ * A body's batch-level `context` (Segment spec), checked: an object of at most 32 KB of
+ * JSON, since it becomes part of every event of the batch (a larger one would be copied
+ * into each of up to 500 events before their own size checks refused them).
+ *
+ * @param context - the body's `context` field
+ * @returns the context, or undefined when the body has none
+ * @throws HttpError 400 when it is not an object or is too large
+ */
+function batchContext(context: unknown): Record<string, unknown> | undefined {
+  if (context === undefined) return undefined;
+  if (context === null || typeof context !== 'object' || Array.isArray(context)) throw new HttpError(400, 'bad_request', 'context must be an object, shared by every event of the batch');
+  if (JSON.stringify(context).length > WIRE_LIMITS.maxEventBytes) throw new HttpError(400, 'bad_request', `context must be at most ${WIRE_LIMITS.maxEventBytes / 1024} KB of JSON`);
+  return context as Record<string, unknown>;
+}
+
+/**
+ * `POST /v1/batch` (Segment spec): `{ batch: Event[], context?, sentAt, writeKey? }` → 200
  * `{ success: true, rejected: [{ messageId, reason }] }`. Invalid events are rejected one by
- * one and the rest stored; a body that is not such an object is a 400.
+ * one and the rest stored; a body that is not such an object is a 400. A batch-level
+ * `context` is merged into each event's own, the event's fields winning.
  *
  * @param req - the request
  * @param res - the response
@@ -69,13 +87,14 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, dep
   const body = await readJson(req, deps);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'bad_request', 'body must be a JSON object { batch: [...], sentAt }');
   const source = writeKeyOf(req, body, deps);
-  const { batch, sentAt } = body as { batch?: unknown; sentAt?: unknown };
+  const { batch, sentAt, context } = body as { batch?: unknown; sentAt?: unknown; context?: unknown };
   if (!Array.isArray(batch)) throw new HttpError(400, 'bad_request', 'batch must be an array of events');
   if (batch.length === 0) throw new HttpError(400, 'bad_request', 'batch is empty');
+  const events = withBatchContext(batch, batchContext(context));
   const receivedMs = Date.now();
   const sentMs = typeof sentAt === 'string' ? parseIsoTimestamp(sentAt) : null;
   const ctx: IngestContext = { source, receivedMs, skewMs: sentMs === null ? null : receivedMs - sentMs, flags: sentMs === null ? ['no_sent_at'] : [] };
-  const result = await commit(deps, batch.map((event) => normalizeSegmentEvent(event, ctx)));
+  const result = await commit(deps, events.map((event) => normalizeSegmentEvent(event, ctx)));
   sendJson(res, 200, { success: true, rejected: result.rejected });
 }
 
