@@ -126,6 +126,19 @@ describe('httpTransport', () => {
     }
   });
 
+  it('counts a shared context once on hide: 300 page events fit one keepalive body', async () => {
+    const page = { ...ev().context, userAgent: 'Mozilla/5.0 '.repeat(12), page: { url: 'https://shop.test/pricing?plan=pro', path: '/pricing', title: 'Pricing — Shop', referrer: '' }, locale: 'en-GB', timezone: 'Europe/London' };
+    const events: TidemarkEvent[] = Array.from({ length: 300 }, (_, i) => ({ ...ev({ i }), context: page }) as TidemarkEvent);
+    // With the context in each event they would need more than twice the 60 KB budget.
+    expect(events.reduce((n, e) => n + JSON.stringify(e).length, 0)).toBeGreaterThan(2 * 60 * 1024);
+    const { handed, result } = httpTransport({ host: server.url }).sendOnHide!(events, ctx);
+    expect(handed).toEqual(events.map((e) => e.messageId));
+    await result;
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(server.events).toEqual(events);
+  });
+
   it('rejects a bad host at set-up', () => {
     expect(() => httpTransport({ host: 'collector.example' })).toThrowError(/host must be the collector's URL/);
   });
