@@ -69,7 +69,7 @@ async function commit(deps: RouteDeps, items: Normalized[]): Promise<IngestResul
 function batchContext(context: unknown): Record<string, unknown> | undefined {
   if (context === undefined) return undefined;
   if (context === null || typeof context !== 'object' || Array.isArray(context)) throw new HttpError(400, 'bad_request', 'context must be an object, shared by every event of the batch');
-  if (JSON.stringify(context).length > WIRE_LIMITS.maxEventBytes) throw new HttpError(400, 'bad_request', `context must be at most ${WIRE_LIMITS.maxEventBytes / 1024} KB of JSON`);
+  if (Buffer.byteLength(JSON.stringify(context)) > WIRE_LIMITS.maxEventBytes) throw new HttpError(400, 'bad_request', `context must be at most ${WIRE_LIMITS.maxEventBytes / 1024} KB of JSON`);
   return context as Record<string, unknown>;
 }
 
