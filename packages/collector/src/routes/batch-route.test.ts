@@ -64,6 +64,10 @@ forEachStore(() => {
         expect(res.status).toBe(400);
         expect(res.body.message).toMatch(/^context must be/);
       }
+      // A polluting key in the shared context is refused in every event it would reach.
+      const polluted = await tc.post('/v1/batch', `{"batch":[${JSON.stringify(trackEvent({ context: undefined }))}],"context":{"__proto__":{"admin":true}}}`);
+      expect(polluted.body.rejected).toEqual([{ messageId: expect.any(String), reason: 'forbidden key "__proto__"' }]);
+      expect(({} as { admin?: boolean }).admin).toBeUndefined();
       expect((await tc.post('/v1/batch', batchOf([trackEvent()]))).status).toBe(200);
       expect(tc.collector.stats()).toMatchObject({ stored: 1 });
     });
