@@ -79,7 +79,7 @@ class GroupSize {
 /**
  * The JSON batch body, assembled from each event's cached JSON text rather than
  * re-serializing the whole array, with the context the events share sent once (`batchJson`).
- * Packing counted each event with its context, so a body is never larger than planned.
+ * `chunkEvents` planned each body as it is written here, so none is larger than planned.
  *
  * @param events - the batch
  * @param writeKey - only for beacons, which cannot carry an Authorization header
