@@ -1,4 +1,5 @@
 import { contextJson, eventJson, eventJsonWithoutContext } from './event-json.js';
+import { isRecord } from './is-record.js';
 import type { TidemarkEvent } from './wire.js';
 
 /** A batch's events as JSON text, and the context they share when they all have the same one. */
@@ -33,7 +34,7 @@ function sharedContextJson(events: readonly TidemarkEvent[]): string | undefined
   for (const event of events) {
     const context: unknown = event.context;
     if (context === last) continue;
-    if (context === null || typeof context !== 'object' || Array.isArray(context)) return undefined;
+    if (!isRecord(context)) return undefined;
     const text = contextJson(context);
     if (text === undefined || (shared !== undefined && text !== shared)) return undefined;
     shared = text;
@@ -54,12 +55,12 @@ function sharedContextJson(events: readonly TidemarkEvent[]): string | undefined
  * @example withBatchContext(body.batch, body.context)
  */
 export function withBatchContext(batch: readonly unknown[], context: unknown): unknown[] {
-  if (context === null || typeof context !== 'object' || Array.isArray(context)) return batch as unknown[];
+  if (!isRecord(context)) return batch as unknown[];
   return batch.map((event) => {
-    if (event === null || typeof event !== 'object' || Array.isArray(event)) return event;
-    const own = (event as { context?: unknown }).context;
+    if (!isRecord(event)) return event;
+    const own = event.context;
     if (own === undefined) return { ...event, context };
-    if (own === null || typeof own !== 'object' || Array.isArray(own)) return event;
+    if (!isRecord(own)) return event;
     return { ...event, context: { ...context, ...own } };
   });
 }

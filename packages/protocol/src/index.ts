@@ -11,6 +11,7 @@ export { CodedError } from './coded-error.js';
 export type { WorkerFlushMessage, WorkerFlushAnswer } from './worker-messages.js';
 export { contextJson, eventBytes, eventJson, eventJsonWithoutContext, utf8Length } from './event-json.js';
 export { batchJson, withBatchContext, type BatchJson } from './batch-context.js';
+export { isRecord } from './is-record.js';
 export { classifyStatus } from './status.js';
 export type { StatusClass } from './status.js';
 export { parseRetryAfter, MAX_RETRY_AFTER_MS, backoffDelay, BROWSER_BACKOFF, SERVER_BACKOFF } from './retry.js';

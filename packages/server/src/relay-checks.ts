@@ -1,4 +1,4 @@
-import { LIMITS } from '@tidemark/protocol';
+import { isRecord, LIMITS } from '@tidemark/protocol';
 
 /** A relay refusal: the status and the message of its `{ status, message }` body. */
 export interface Refusal {
@@ -12,7 +12,6 @@ export type Checked = { ok: true; body: string } | { ok: false; refusal: Refusal
 /** Most IDs one receipts question may name (docs/delivery.md). */
 const MAX_RECEIPT_IDS = 1_000;
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= LIMITS.maxIdLength;
 const refuse = (status: number, message: string): Checked => ({ ok: false, refusal: { status, message } });
 
@@ -35,7 +34,7 @@ export function presentedKey(authorization: string, body: unknown): string | und
       return undefined;
     }
   }
-  return isObject(body) && typeof body.writeKey === 'string' ? body.writeKey : undefined;
+  return isRecord(body) && typeof body.writeKey === 'string' ? body.writeKey : undefined;
 }
 
 /**
@@ -49,16 +48,16 @@ export function presentedKey(authorization: string, body: unknown): string | und
  *   and any other field are dropped), or the refusal
  */
 export function checkBatch(body: unknown): Checked {
-  if (!isObject(body) || !Array.isArray(body.batch)) return refuse(400, 'the body must be a JSON object with a batch array ({ batch: [...], sentAt })');
+  if (!isRecord(body) || !Array.isArray(body.batch)) return refuse(400, 'the body must be a JSON object with a batch array ({ batch: [...], sentAt })');
   const { batch } = body;
   if (batch.length === 0 || batch.length > LIMITS.maxBatchEvents) return refuse(400, `batch must hold 1 to ${LIMITS.maxBatchEvents} events (got ${batch.length})`);
-  if (!batch.every((e) => isObject(e) && typeof e.type === 'string' && isId(e.messageId))) {
+  if (!batch.every((e) => isRecord(e) && typeof e.type === 'string' && isId(e.messageId))) {
     return refuse(400, `every event needs a type and a messageId of at most ${LIMITS.maxIdLength} characters`);
   }
   // The batch-level context (the one the browser's events share) travels on; the collector
   // checks it, as it checks each event's own.
   const { context } = body;
-  if (context !== undefined && !isObject(context)) return refuse(400, 'context must be an object, shared by every event of the batch');
+  if (context !== undefined && !isRecord(context)) return refuse(400, 'context must be an object, shared by every event of the batch');
   const forwarded: Record<string, unknown> = { batch };
   if (context !== undefined) forwarded.context = context;
   if (typeof body.sentAt === 'string') forwarded.sentAt = body.sentAt;
@@ -72,7 +71,7 @@ export function checkBatch(body: unknown): Checked {
  * @returns the body to forward, or the refusal
  */
 export function checkReceipts(body: unknown): Checked {
-  if (!isObject(body) || !Array.isArray(body.messageIds)) return refuse(400, 'the body must be a JSON object with a messageIds array');
+  if (!isRecord(body) || !Array.isArray(body.messageIds)) return refuse(400, 'the body must be a JSON object with a messageIds array');
   const ids = body.messageIds;
   if (ids.length === 0 || ids.length > MAX_RECEIPT_IDS || !ids.every(isId)) {
     return refuse(400, `messageIds must hold 1 to ${MAX_RECEIPT_IDS} IDs of at most ${LIMITS.maxIdLength} characters`);

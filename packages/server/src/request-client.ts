@@ -1,4 +1,5 @@
 import type { EventType } from '@tidemark/core';
+import { isRecord } from '@tidemark/protocol';
 import {
   aliasFields, boundGroupFields, boundPageFields, boundTrackFields, identifyFields,
   type AliasOptions, type CommonOptions, type FieldReader, type GroupOptions, type IdentifyOptions, type PageOptions, type Properties, type TrackOptions,
@@ -14,8 +15,6 @@ export interface RequestDefaults {
 
 /** How a bound client hands a call to its server client (which owns queue and validation). */
 export type EnqueueCall = (type: EventType, read: FieldReader, a: unknown, b: unknown, c: unknown, defaults: RequestDefaults) => Promise<void>;
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * A server client bound to one request (`req.tidemark`, `client.forRequest(req)`): every event
@@ -78,7 +77,7 @@ export class RequestClient {
   identify(userId: string | number, traits?: Properties): Promise<void>;
   identify(options: IdentifyOptions): Promise<void>;
   identify(a?: unknown, b?: unknown): Promise<void> {
-    this.#adoptUserId(isObject(a) ? a.userId : a);
+    this.#adoptUserId(isRecord(a) ? a.userId : a);
     return this.#call('identify', identifyFields, a, b, undefined, this.#defaults);
   }
 
@@ -113,7 +112,7 @@ export class RequestClient {
   alias(options: AliasOptions): Promise<void>;
   alias(a?: unknown, b?: unknown): Promise<void> {
     const result = this.#call('alias', aliasFields, a, b, undefined, this.#defaults);
-    this.#adoptUserId(isObject(a) ? a.userId : a);
+    this.#adoptUserId(isRecord(a) ? a.userId : a);
     return result;
   }
 

@@ -1,4 +1,4 @@
-import { BATCH_ENVELOPE_BYTES, batchJson, contextJson, eventBytes, utf8Length } from '@tidemark/protocol';
+import { BATCH_ENVELOPE_BYTES, batchJson, contextJson, eventBytes, isRecord, utf8Length } from '@tidemark/protocol';
 import type { TidemarkEvent } from '@tidemark/core';
 
 /**
@@ -37,7 +37,7 @@ const CONTEXT_KEY_BYTES = 11;
 const contextSizes = new WeakMap<object, { text: string; bytes: number } | null>();
 
 function contextSize(context: unknown): { text: string; bytes: number } | null {
-  if (context === null || typeof context !== 'object' || Array.isArray(context)) return null;
+  if (!isRecord(context)) return null;
   let size = contextSizes.get(context);
   if (size === undefined) {
     const text = contextJson(context);

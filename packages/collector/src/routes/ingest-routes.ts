@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { withBatchContext } from '@tidemark/protocol';
+import { isRecord, withBatchContext } from '@tidemark/protocol';
 import { basicAuthKey } from '../http/auth.js';
 import { parseJson, readBody } from '../http/body.js';
 import { HttpError, sendJson } from '../http/reply.js';
@@ -68,7 +68,7 @@ async function commit(deps: RouteDeps, items: Normalized[]): Promise<IngestResul
  */
 function batchContext(context: unknown): Record<string, unknown> | undefined {
   if (context === undefined) return undefined;
-  if (context === null || typeof context !== 'object' || Array.isArray(context)) throw new HttpError(400, 'bad_request', 'context must be an object, shared by every event of the batch');
+  if (!isRecord(context)) throw new HttpError(400, 'bad_request', 'context must be an object, shared by every event of the batch');
   if (Buffer.byteLength(JSON.stringify(context)) > WIRE_LIMITS.maxEventBytes) throw new HttpError(400, 'bad_request', `context must be at most ${WIRE_LIMITS.maxEventBytes / 1024} KB of JSON`);
   return context as Record<string, unknown>;
 }
@@ -85,9 +85,9 @@ function batchContext(context: unknown): Record<string, unknown> | undefined {
  */
 export async function handleBatch(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
   const body = await readJson(req, deps);
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'bad_request', 'body must be a JSON object { batch: [...], sentAt }');
+  if (!isRecord(body)) throw new HttpError(400, 'bad_request', 'body must be a JSON object { batch: [...], sentAt }');
   const source = writeKeyOf(req, body, deps);
-  const { batch, sentAt, context } = body as { batch?: unknown; sentAt?: unknown; context?: unknown };
+  const { batch, sentAt, context } = body;
   if (!Array.isArray(batch)) throw new HttpError(400, 'bad_request', 'batch must be an array of events');
   if (batch.length === 0) throw new HttpError(400, 'bad_request', 'batch is empty');
   const events = withBatchContext(batch, batchContext(context));
