@@ -3,7 +3,7 @@ import { describeValue, explain, sayOnce, SENTENCES } from '@tidemark/protocol';
 import { messageId } from './message-id.js';
 import { systemClock, type Clock } from './clock.js';
 import { Emitter } from './emitter.js';
-import { TidemarkError } from './errors.js';
+import { rejectedError, TidemarkError } from './errors.js';
 import { EventQueue, type DropInfo } from './event-queue.js';
 import { Flusher } from './flusher.js';
 import { SEND_GAP_MS, type FlushResult } from './flusher-options.js';
@@ -360,7 +360,7 @@ export class Tidemark {
       onRejected: (rejections) => {
         this.#hide.forget(rejections.map((r) => r.messageId));
         this.#emitter.emit('drop', { reason: 'rejected', count: rejections.length });
-        this.#report(new TidemarkError('rejected', SENTENCES ? `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}` : explain('TM07')));
+        this.#report(rejectedError(rejections));
       },
       onError: (err) => this.#report(err),
     });

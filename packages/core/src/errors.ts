@@ -1,4 +1,5 @@
-import { CodedError } from '@tidemark/protocol';
+import { CodedError, explain, SENTENCES } from '@tidemark/protocol';
+import type { Rejection } from './transport.js';
 
 /**
  * Stable error codes of Tidemark. Branch on `code`, never on the message.
@@ -43,4 +44,15 @@ export class TidemarkError extends CodedError<TidemarkErrorCode> {
   constructor(code: TidemarkErrorCode, message: string, cause?: unknown) {
     super('TidemarkError', code, message, cause);
   }
+}
+
+/**
+ * The error a drainer reports when the collector refused events for good (400/422): how many,
+ * and the first reason. The client and the service worker's drainer both report it.
+ *
+ * @param rejections - the refused events and the collector's reasons (at least one)
+ * @returns a `rejected` error
+ */
+export function rejectedError(rejections: Rejection[]): TidemarkError {
+  return new TidemarkError('rejected', SENTENCES ? `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}` : explain('TM07'));
 }

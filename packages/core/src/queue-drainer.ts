@@ -1,7 +1,7 @@
-import { explain, SENTENCES, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
+import type { WorkerFlushAnswer, WorkerFlushMessage } from '@tidemark/protocol';
 import { systemClock, type Clock } from './clock.js';
 import { drainLockName, type DrainLock } from './drain-lock.js';
-import { TidemarkError } from './errors.js';
+import { rejectedError, type TidemarkError } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import { Flusher } from './flusher.js';
 import type { FlushResult } from './flusher-options.js';
@@ -89,7 +89,7 @@ export class QueueDrainer {
       alreadyDelivered: this.#delivered,
       uncertain: this.#uncertain,
       onDelivered: (ids) => this.#remember(ids),
-      onRejected: (rejections) => report(new TidemarkError('rejected', SENTENCES ? `The collector refused ${rejections.length} event(s): ${rejections[0]!.reason}` : explain('TM07'))),
+      onRejected: (rejections) => report(rejectedError(rejections)),
       onError: report,
     });
   }
