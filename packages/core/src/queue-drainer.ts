@@ -12,13 +12,15 @@ import { defaultStore } from './platform/default-store.js';
 import { browserGlobals } from './platform/browser-globals.js';
 import type { QueueStore } from './queue-store.js';
 import type { Transport } from './transport.js';
+import { trimOldest } from './trim-oldest.js';
 import { UncertainLedger } from './uncertain.js';
 
 /**
  * How many of its own deliveries the drainer remembers. A page that died while its IndexedDB
  * write was pending rescued those events to localStorage; the next page queues them again at
  * its start, often after this worker already sent the committed originals. Without receipts
- * nobody could tell them apart from lost events: the worker, which sent them, can.
+ * nobody could tell them apart from lost events: the worker, which sent them, can. It may
+ * hold a tenth more between trims.
  */
 const RECENT_DELIVERIES = 5_000;
 
@@ -96,10 +98,7 @@ export class QueueDrainer {
 
   #remember(ids: string[]): void {
     for (const id of ids) this.#delivered.add(id);
-    for (const id of this.#delivered) {
-      if (this.#delivered.size <= RECENT_DELIVERIES) break;
-      this.#delivered.delete(id);
-    }
+    trimOldest(this.#delivered, RECENT_DELIVERIES);
   }
 
   /**
