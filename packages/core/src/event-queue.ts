@@ -28,7 +28,7 @@ const MOVE_PAGE = 500;
  * The client's side of the durable queue. `push` is the hot path: it only appends to an
  * array. Everything pushed in one tick is prepared and written in one store call (one
  * IndexedDB transaction) from a microtask, so a loop of 1,000 `track()` calls costs one
- * write, not 1,000.
+ * write, not 1,000; ticks that come while a write runs share the next one.
  *
  * Store changes (consent moving events between memory and the durable store, clearing on
  * opt-out) run in the same chain as the writes, in call order: a write queued after a
@@ -42,6 +42,8 @@ export class EventQueue {
   #writing: Promise<void> = Promise.resolve();
   /** Prepared batches whose store write has not finished. */
   readonly #unsaved = new Set<TidemarkEvent[]>();
+  /** The batch of a write queued behind a running one, which later ticks join until it starts. */
+  #open: TidemarkEvent[] | undefined;
   #approx = 0;
   readonly #opts: EventQueueOptions;
 
@@ -176,6 +178,8 @@ export class EventQueue {
 
   /** Run a store change in the write chain; the chain goes on whether it succeeds or fails. */
   #change<T>(run: (store: QueueStore) => Promise<{ store: QueueStore; result: T }>): Promise<T> {
+    // Writes queued after a change go to the store it leaves: none may join one queued before.
+    this.#open = undefined;
     const done = this.#writing.then(async () => {
       const { store, result } = await run(this.#store);
       this.#store = store;
@@ -204,9 +208,19 @@ export class EventQueue {
       }
     }
     if (!ready.length) return;
+    // Group commit: while an earlier write runs, later ticks join the one queued behind it,
+    // so a busy page costs one IndexedDB transaction per commit, not one per tick.
+    if (this.#open) {
+      for (const event of ready) this.#open.push(event);
+      return;
+    }
+    this.#open = ready;
     this.#unsaved.add(ready);
     this.#writing = this.#writing
-      .then(() => this.#store.add(ready))
+      .then(() => {
+        if (this.#open === ready) this.#open = undefined;
+        return this.#store.add(ready);
+      })
       .then(() => {
         this.#unsaved.delete(ready);
         this.#approx += ready.length;

@@ -88,6 +88,39 @@ describe('indexedDbStore (logic, on fake-indexeddb)', () => {
     expect(await store.count()).toBe(500);
   });
 
+  it('deletes its own drained records without reading them, also after another writer took part', async () => {
+    const name = fresh();
+    const tabA = indexedDbStore({ dbName: name });
+    const tabB = indexedDbStore({ dbName: name });
+    await tabA.add(Array.from({ length: 10 }, (_, i) => ev(i)));
+    await new Promise((r) => setTimeout(r, 3));
+    await tabA.add([ev(10), ev(11)]);
+    const entries = await tabA.peek(12);
+    // Another tab removes part of the first record, rewriting it under a new count.
+    await tabB.remove((await tabB.peek(4)).map((e) => e.key));
+    const reads = { keys: 0, values: 0 };
+    const proto = IDBObjectStore.prototype;
+    const { getAllKeys, getAll } = proto;
+    proto.getAllKeys = function (...args) {
+      reads.keys++;
+      return getAllKeys.apply(this, args);
+    };
+    proto.getAll = function (...args) {
+      reads.values++;
+      return getAll.apply(this, args);
+    };
+    try {
+      await tabA.remove(entries.slice(0, 10).map((e) => e.key));
+    } finally {
+      Object.assign(proto, { getAllKeys, getAll });
+    }
+    expect(reads).toEqual({ keys: 0, values: 0 });
+    expect((await tabB.peek(10)).map((e) => e.event.messageId)).toEqual(['m10', 'm11']);
+    // Part of a record still reads it and keeps the rest.
+    await tabA.remove([entries[10]!.key]);
+    expect((await tabB.peek(10)).map((e) => e.event.messageId)).toEqual(['m11']);
+  });
+
   it('reads and removes rows of the first format (one event per row)', async () => {
     const dbName = fresh();
     await setMany([['00000000000000legacy', JSON.stringify(ev(7))]], createStore(dbName, 'queue'));

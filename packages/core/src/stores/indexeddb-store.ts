@@ -119,6 +119,15 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore 
       }
       await on('readwrite', async (store) => {
         for (const [prefix, positions] of byRecord) {
+          // Every event this writer put in the record is going (the usual drain of its own
+          // writes): delete it whatever its count, without reading its key first. Another
+          // tab can only have removed some of the same events, never added any.
+          const mine = written.get(prefix);
+          if (mine?.every((event, position) => !event || positions.has(position))) {
+            store.delete(recordRange(prefix));
+            forget(prefix);
+            continue;
+          }
           // The record's current key (its count may have changed since the peek).
           const [key] = await run<string[]>(store.getAllKeys(recordRange(prefix), 1));
           if (key === undefined) continue;
