@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { eventBytes, eventJson, utf8Length } from './event-json.js';
+import { contextBytes, eventBytes, eventJson, utf8Length } from './event-json.js';
 import type { TidemarkEvent } from './wire.js';
 
 const samples = ['', 'ascii', 'é', '€uro', '😀 emoji', 'mixed ü € 😀 text', 'x'.repeat(1000)];
@@ -66,5 +66,18 @@ describe('eventJson with a shared context', () => {
     const bare = { type: 'track', messageId: 'd' } as TidemarkEvent;
     for (const event of [first, second, frozen, bare]) expect(JSON.parse(eventJson(event))).toEqual(JSON.parse(JSON.stringify(event)));
     expect(frozen.context).toBe(context);
+  });
+
+  it('measures each event of a shared context, and the context once, in UTF-8 bytes', () => {
+    vi.stubGlobal('Buffer', undefined); // as in browsers
+    try {
+      const context = { page: { title: 'Café € 😀' }, sessionId: 9 };
+      const events = [...Array.from({ length: 4 }, (_, i) => make(i, context)), { context } as unknown as TidemarkEvent];
+      const bytes = (e: TidemarkEvent) => new TextEncoder().encode(JSON.stringify(e)).length;
+      for (const event of events) expect(eventBytes(event)).toBe(bytes(event));
+      expect(contextBytes(context)).toBe(new TextEncoder().encode(JSON.stringify(context)).length);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

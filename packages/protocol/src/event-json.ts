@@ -105,6 +105,23 @@ export function eventBytes(event: TidemarkEvent): number {
   return bytes;
 }
 
+const contextSizes = new WeakMap<object, number | null>();
+
+/**
+ * The UTF-8 size of a context's JSON text (`contextJson`), made once per object.
+ *
+ * @param context - an event's context
+ * @returns its size, or `undefined` when it cannot be serialized
+ */
+export function contextBytes(context: object): number | undefined {
+  let bytes = contextSizes.get(context);
+  if (bytes === undefined) {
+    const text = contextJson(context);
+    contextSizes.set(context, (bytes = text === undefined ? null : utf8Length(text)));
+  }
+  return bytes ?? undefined;
+}
+
 /** Longest text measured by encoding it into the scratch buffer. */
 const SCRATCH_CHARS = 8_192;
 /** The part of `TextEncoder` used here (this package assumes no DOM or Node types). */

@@ -1,4 +1,4 @@
-import { BATCH_ENVELOPE_BYTES, batchJson, contextJson, eventBytes, isRecord, utf8Length } from '@tidemark/protocol';
+import { BATCH_ENVELOPE_BYTES, batchJson, contextBytes, contextJson, eventBytes, isRecord } from '@tidemark/protocol';
 import type { TidemarkEvent } from '@tidemark/core';
 
 /**
@@ -33,19 +33,6 @@ export function chunkEvents(events: TidemarkEvent[], maxBytes: number, maxEvents
 /** `,"context":`: what an event's JSON spends on its context besides the context's own text. */
 const CONTEXT_KEY_BYTES = 11;
 
-/** The text and UTF-8 size of context objects, once per object. */
-const contextSizes = new WeakMap<object, { text: string; bytes: number } | null>();
-
-function contextSize(context: unknown): { text: string; bytes: number } | null {
-  if (!isRecord(context)) return null;
-  let size = contextSizes.get(context);
-  if (size === undefined) {
-    const text = contextJson(context);
-    contextSizes.set(context, (size = text === undefined ? null : { text, bytes: utf8Length(text) }));
-  }
-  return size;
-}
-
 /**
  * The planned size of one group's body, as `batchBody` will write it: with the context once
  * while every event shares it, else with each event's own.
@@ -56,22 +43,28 @@ class GroupSize {
   full = BATCH_ENVELOPE_BYTES;
   /** The events without their context (an upper bound), while they share one. */
   bare = BATCH_ENVELOPE_BYTES;
-  /** The context every event so far shares, or `null` once two differ. */
-  shared: { text: string; bytes: number } | null = null;
+  /** The JSON of the context every event so far shares, or `undefined` once two differ. */
+  shared: string | undefined;
+  /** Its UTF-8 size. */
+  sharedBytes = 0;
 
   /** Add `event` when the body still fits within `maxBytes` and `maxEvents`; the first event always joins. */
   add(event: TidemarkEvent, maxBytes: number, maxEvents: number): boolean {
     const bytes = eventBytes(event);
-    const own = contextSize(event.context);
-    const shared = this.count === 0 ? own : own && this.shared && own.text === this.shared.text ? this.shared : null;
+    const context = event.context;
+    // Texts are made once per context object, so events of one object compare as the same string.
+    const own = isRecord(context) ? contextJson(context) : undefined;
+    const shared = own !== undefined && (this.count === 0 || own === this.shared) ? own : undefined;
+    const sharedBytes = shared === undefined ? 0 : this.count === 0 ? contextBytes(context as object)! : this.sharedBytes;
     // Its JSON without the context is at most its size less the context and its key.
-    const bare = shared ? bytes - shared.bytes - CONTEXT_KEY_BYTES + 1 : 0;
-    const planned = shared ? this.bare + bare + 1 + CONTEXT_KEY_BYTES + shared.bytes : this.full + bytes + 1;
+    const bare = shared === undefined ? 0 : bytes - sharedBytes - CONTEXT_KEY_BYTES + 1;
+    const planned = shared === undefined ? this.full + bytes + 1 : this.bare + bare + 1 + CONTEXT_KEY_BYTES + sharedBytes;
     if (this.count > 0 && (this.count >= maxEvents || planned > maxBytes)) return false;
     this.count++;
     this.full += bytes + 1;
     this.bare += bare + 1;
     this.shared = shared;
+    this.sharedBytes = sharedBytes;
     return true;
   }
 }
