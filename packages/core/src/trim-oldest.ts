@@ -6,8 +6,8 @@ interface InsertionOrdered<K> {
 }
 
 /**
- * Keep a bounded memory of recent IDs bounded: once it holds a tenth more than `limit`, drop
- * the oldest until `limit` are left. Trimming in steps rather than one key per insert is why:
+ * Bound a memory of recent IDs: once it holds a tenth more than `limit`, drop the oldest
+ * until `limit` are left. Trimming in steps rather than one key per insert is why:
  * a fresh iterator per event cost 0.27 µs on the page's hot path, a trim every `limit / 10`
  * inserts 0.08 µs.
  *
