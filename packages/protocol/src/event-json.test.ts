@@ -68,8 +68,8 @@ describe('eventJson with a shared context', () => {
     expect(frozen.context).toBe(context);
   });
 
-  it('measures each event of a shared context, and the context once, in UTF-8 bytes', () => {
-    vi.stubGlobal('Buffer', undefined); // as in browsers
+  it('measures each event of a shared context as the UTF-8 size of its whole JSON, the context once', () => {
+    vi.stubGlobal('Buffer', undefined); // as in browsers, where the parts are measured apart
     try {
       const context = { page: { title: 'Café € 😀' }, sessionId: 9 };
       const events = [...Array.from({ length: 4 }, (_, i) => make(i, context)), { context } as unknown as TidemarkEvent];

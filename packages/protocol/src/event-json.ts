@@ -101,8 +101,19 @@ const sizes = new WeakMap<TidemarkEvent, number>();
  */
 export function eventBytes(event: TidemarkEvent): number {
   let bytes = sizes.get(event);
-  if (bytes === undefined) sizes.set(event, (bytes = utf8Length(eventJson(event))));
+  if (bytes === undefined) sizes.set(event, (bytes = measure(event)));
   return bytes;
+}
+
+function measure(event: TidemarkEvent): number {
+  const json = eventJson(event);
+  const rest = rests.get(event);
+  const context = event.context as object | undefined;
+  if (rest === undefined || !context || typeof contexts.get(context) !== 'string') return utf8Length(json);
+  // A spliced text is the rest, `,"context":` (no comma right after `{`) and the shared
+  // context's text. Measured in parts, the context once per object, the event's whole text
+  // is never flattened and encoded: in Chromium that was 1.6 µs of each event's 2.
+  return utf8Length(rest) + contextBytes(context)! + (rest === '{}' ? 10 : 11);
 }
 
 const contextSizes = new WeakMap<object, number | null>();
