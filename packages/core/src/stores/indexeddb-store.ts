@@ -1,4 +1,4 @@
-import { createStore, clear, delMany, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import type { QueueEntry, QueueStore } from '../queue-store.js';
 import type { TidemarkEvent } from '../types.js';
 import { eventJson } from '@tidemark/protocol';
@@ -29,6 +29,7 @@ interface ObjectStore {
   getAll(query: unknown, count?: number): unknown;
   put(value: unknown, key: string): void;
   delete(key: unknown): void;
+  clear(): void;
   readonly transaction: unknown;
 }
 const run = <T>(request: unknown) => promisifyRequest(request as never) as Promise<T>;
@@ -51,6 +52,12 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore 
   const nextKey = queueKeyFactory();
   const use: UseStore = createStore(dbName, storeName);
   const on = <T>(mode: 'readonly' | 'readwrite', fn: (store: ObjectStore) => T | PromiseLike<T>) => use(mode, (store) => fn(store as unknown as ObjectStore));
+  /** Requests made in one write transaction; resolves once it commits. */
+  const write = (requests: (store: ObjectStore) => void) =>
+    on('readwrite', (store) => {
+      requests(store);
+      return run<void>(store.transaction);
+    });
   // What this writer added, by record, while no other tab removed any of it: the drainer is
   // usually the tab that wrote the events, and reading them back from disk (and parsing
   // them) is most of a drain's cost. Other writers' records are read as usual.
@@ -69,7 +76,7 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore 
         rows.push([recordKey(prefix, part.length), `[${part.map(eventJson).join(',')}]`]);
         mine.push([prefix, part]);
       }
-      await setMany(rows, use);
+      await write((store) => rows.forEach(([key, value]) => store.put(value, key)));
       for (const [prefix, part] of mine) {
         if (cached + part.length > WRITTEN_CACHE_LIMIT) break;
         written.set(prefix, part.slice());
@@ -105,7 +112,7 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore 
       });
       // A row that is not a record of events (damaged, or written by a foreign script) would
       // block the queue forever: remove it.
-      if (damaged.length) await delMany(damaged, use);
+      if (damaged.length) await write((store) => damaged.forEach((key) => store.delete(key)));
       return out;
     },
     async remove(keys) {
@@ -149,7 +156,7 @@ export function indexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore 
       return on('readonly', async (store) => (await run<string[]>(store.getAllKeys(null))).reduce((n, key) => n + liveCount(key), 0));
     },
     async clear() {
-      await clear(use);
+      await write((store) => store.clear());
       written.clear();
       cached = 0;
     },
