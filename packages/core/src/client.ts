@@ -436,7 +436,9 @@ export class Tidemark {
       this.#emitter.emit('drop', { reason: 'invalid', count: 1 });
       return undefined;
     }
-    this.#hide.remember(ready);
+    // While the service worker drains the queue the page-hide path sends nothing itself, so
+    // keeping each event for it would be work for nothing (~1.2 µs an event in Chromium).
+    if (!this.#workerDrains()) this.#hide.remember(ready);
     return ready;
   }
 

@@ -106,6 +106,26 @@ describe('service-worker delivery', () => {
     expect(sendOnHide).not.toHaveBeenCalled();
   });
 
+  it('keeps no events for page hide while the worker drains: a page whose worker stops controlling leaves them queued', async () => {
+    const worker = installWorker();
+    const life = hidingLifecycle();
+    const handed: string[] = [];
+    const sendOnHide = vi.fn((events: Array<{ messageId: string }>) => {
+      handed.push(...events.map((e) => e.messageId));
+      return { handed: [], result: Promise.resolve({ delivered: [], rejected: [] }) };
+    });
+    const page = pageClient(memoryKeyValue(), { transport: { ...scriptedTransport(), sendOnHide, workerParams: { host: 'https://c.test' } }, lifecycle: life.lifecycle });
+    page.client.track('while-controlled');
+    await vi.waitFor(async () => expect(await worker.store.count()).toBe(2)); // session_start + the event, durable
+    (navigator.serviceWorker as { controller: unknown }).controller = null; // another script took over, say
+    page.client.track('after');
+    await vi.waitFor(async () => expect(await worker.store.count()).toBe(3));
+    life.hide();
+    expect(sendOnHide).toHaveBeenCalledTimes(1);
+    expect(handed).toHaveLength(1); // only the event tracked without a worker; the others wait in the queue
+    expect(await worker.store.count()).toBe(3);
+  });
+
   it("hands the page's uncertain events to the worker, which asks the collector before re-sending them", async () => {
     const check = vi.fn(async (ids: string[]) => ({ stored: ids }));
     const workerTransport = Object.assign(scriptedTransport(), { check });

@@ -1,6 +1,6 @@
 import { explain, SENTENCES, WORKER_FLUSH, type WorkerFlushAnswer, type WorkerFlushMessage } from '@tidemark/protocol';
 import { TidemarkError, type TidemarkErrorCode } from '../errors.js';
-import { browserGlobals as g } from './browser-globals.js';
+import { browserGlobals as g, type ServiceWorkerLike } from './browser-globals.js';
 import type { FlushResult } from '../flusher-options.js';
 import type { Transport } from '../transport.js';
 import type { UncertainLedger } from '../uncertain.js';
@@ -41,9 +41,17 @@ export function serviceWorkerHandoff(scriptUrl: string, params: Record<string, s
   container.register(url.href).catch((err: unknown) => {
     report(new TidemarkError('invalid_option', SENTENCES ? `Registering the service worker ${url.pathname} failed; this page sends its events itself` : explain('TM27'), err));
   });
+  // Asked for every event (does the page remember it for page hide?): the URL is parsed once
+  // per controller, not per call.
+  let seen: ServiceWorkerLike | null | undefined;
+  let mine: ServiceWorkerLike | undefined;
   const ours = () => {
     const worker = container.controller;
-    return worker && new URL(worker.scriptURL).pathname === url.pathname ? worker : undefined;
+    if (worker !== seen) {
+      seen = worker;
+      mine = worker && new URL(worker.scriptURL).pathname === url.pathname ? worker : undefined;
+    }
+    return mine;
   };
   return {
     controls: () => !!ours(),
