@@ -82,6 +82,8 @@ export interface BrowserGlobals {
   indexedDB?: unknown;
   IDBKeyRange?: { bound(lower: string, upper: string): unknown };
   MessageChannel?: new () => { port1: MessagePortLike; port2: unknown };
+  /** TC39 Temporal (Chrome 144+, Firefox 139+): only its time-zone query is used. */
+  Temporal?: { Now?: { timeZoneId?(): string } };
 }
 
 /** `globalThis`, seen through {@link BrowserGlobals}. */
