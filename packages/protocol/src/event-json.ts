@@ -105,15 +105,18 @@ export function eventBytes(event: TidemarkEvent): number {
   return bytes;
 }
 
+/** `,"context":`: what a spliced event's JSON spends on its context besides the context's own text. */
+export const CONTEXT_KEY_BYTES = 11;
+
 function measure(event: TidemarkEvent): number {
-  const json = eventJson(event);
+  const json = eventJson(event); // splices when it can, keeping the rest
   const rest = rests.get(event);
   const context = event.context as object | undefined;
   if (rest === undefined || !context || typeof contexts.get(context) !== 'string') return utf8Length(json);
-  // A spliced text is the rest, `,"context":` (no comma right after `{`) and the shared
-  // context's text. Measured in parts, the context once per object, the event's whole text
-  // is never flattened and encoded: in Chromium that was 1.6 µs of each event's 2.
-  return utf8Length(rest) + contextBytes(context)! + (rest === '{}' ? 10 : 11);
+  // A spliced text is the rest, the context key (no comma right after `{`) and the shared
+  // context's text. Measured in parts, the context once per object, the whole text is never
+  // flattened and encoded: `encodeInto` 0.98–1.16 → 0.49–0.65 µs an event in Chromium.
+  return utf8Length(rest) + contextBytes(context)! + (rest === '{}' ? CONTEXT_KEY_BYTES - 1 : CONTEXT_KEY_BYTES);
 }
 
 const contextSizes = new WeakMap<object, number | null>();

@@ -9,7 +9,7 @@ export type { DropReason, DropInfo } from './drops.js';
 export type { Logger } from './logger.js';
 export { CodedError } from './coded-error.js';
 export type { WorkerFlushMessage, WorkerFlushAnswer } from './worker-messages.js';
-export { contextBytes, contextJson, eventBytes, eventJson, eventJsonWithoutContext, utf8Length } from './event-json.js';
+export { CONTEXT_KEY_BYTES, contextBytes, contextJson, eventBytes, eventJson, eventJsonWithoutContext, utf8Length } from './event-json.js';
 export { batchJson, withBatchContext, type BatchJson } from './batch-context.js';
 export { isRecord } from './is-record.js';
 export { classifyStatus } from './status.js';

@@ -1,4 +1,4 @@
-import { BATCH_ENVELOPE_BYTES, batchJson, contextBytes, contextJson, eventBytes, isRecord } from '@tidemark/protocol';
+import { BATCH_ENVELOPE_BYTES, batchJson, CONTEXT_KEY_BYTES, contextBytes, contextJson, eventBytes, isRecord } from '@tidemark/protocol';
 import type { TidemarkEvent } from '@tidemark/core';
 
 /**
@@ -29,9 +29,6 @@ export function chunkEvents(events: TidemarkEvent[], maxBytes: number, maxEvents
   if (current.length) chunks.push(current);
   return chunks;
 }
-
-/** `,"context":`: what an event's JSON spends on its context besides the context's own text. */
-const CONTEXT_KEY_BYTES = 11;
 
 /**
  * The planned size of one group's body, as `batchBody` will write it: with the context once
