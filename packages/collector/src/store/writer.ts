@@ -2,6 +2,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { CollectorError } from '../errors.js';
 import { EventStore } from './event-store.js';
 import type { EventRow, SessionTouch } from './row.js';
+import { packRows, unpackRows } from './row-pack.js';
 
 /**
  * Where commits happen. Either in this thread (tests, `':memory:'`) or in a writer thread
@@ -55,7 +56,8 @@ interface WriterData {
   synchronous: 'normal' | 'full';
 }
 
-type Request = { id: number; rows: EventRow[]; touches: SessionTouch[]; nowMs: number } | { id: number; close: true };
+/** A write goes as `packRows` values: see there for why. */
+type Request = { id: number; rows: unknown[]; touches: SessionTouch[]; nowMs: number } | { id: number; close: true };
 type Reply = { id: number; fresh?: boolean[]; error?: string } | { warning: string } | { ready: true } | { failed: string };
 
 /**
@@ -123,7 +125,7 @@ export async function threadWriter(path: string, synchronous: 'normal' | 'full',
       worker.postMessage(message);
     });
   return {
-    write: (rows, touches, nowMs) => call({ id: next++, rows, touches, nowMs }),
+    write: (rows, touches, nowMs) => call({ id: next++, rows: packRows(rows), touches, nowMs }),
     async close() {
       if (!dead) await call({ id: next++, close: true }).catch(() => {});
       await worker.terminate();
@@ -151,7 +153,7 @@ function runWriterThread(data: WriterData): void {
       return;
     }
     try {
-      port.postMessage({ id: message.id, fresh: store.write(message.rows, message.touches, message.nowMs) } satisfies Reply);
+      port.postMessage({ id: message.id, fresh: store.write(unpackRows(message.rows), message.touches, message.nowMs) } satisfies Reply);
     } catch (err) {
       port.postMessage({ id: message.id, error: err instanceof Error ? err.message : String(err) } satisfies Reply);
     }
