@@ -128,6 +128,24 @@ describe('EventStore', () => {
     expect(JSON.parse(String(user.traits))).toEqual({ plan: 'pro', name: 'Ada' });
   });
 
+  it('upserts more sessions and users than one multi-row statement takes, new and known ones in one write', () => {
+    const { store } = openStore();
+    const visitor = (i: number, key: string, eventMs: number) => row(key, { anonymousId: `anon-${i}`, sessionId: String(i), eventMs });
+    store.write(Array.from({ length: 60 }, (_, i) => visitor(i, `a${i}`, 1_000)), [], 1);
+    // Visitors 0–59 are known, 60–129 new: 130 of each, three statements' worth.
+    store.write(Array.from({ length: 130 }, (_, i) => visitor(i, `b${i}`, 2_000)), [], 2);
+    const users = store.db.prepare('SELECT user_key, first_seen_ms, last_seen_ms, event_count, change_seq FROM users ORDER BY change_seq').all() as Array<Record<string, number | string>>;
+    const sessions = store.db.prepare('SELECT session_key, started_ms, ended_ms, event_count FROM sessions').all() as Array<Record<string, number | string>>;
+    expect(users).toHaveLength(130);
+    expect(sessions).toHaveLength(130);
+    expect(new Set(users.map((u) => u.change_seq)).size).toBe(130);
+    for (let i = 0; i < 130; i++) {
+      const known = i < 60;
+      expect(users.find((u) => u.user_key === `anon-${i}`)).toMatchObject({ first_seen_ms: known ? 1_000 : 2_000, last_seen_ms: 2_000, event_count: known ? 2 : 1 });
+      expect(sessions.find((s) => s.session_key === `anon-${i}/${i}`)).toMatchObject({ started_ms: known ? 1_000 : 2_000, ended_ms: 2_000, event_count: known ? 2 : 1 });
+    }
+  });
+
   it('copies the WAL into the database file from the background checkpointer', async () => {
     const { store, dir } = openStore();
     const file = join(dir, 'events.db');

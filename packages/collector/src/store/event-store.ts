@@ -6,11 +6,49 @@ import type { EventRow, SessionTouch } from './row.js';
 
 type Statement = ReturnType<Db['prepare']>;
 
-/** Rows per multi-row INSERT: 13 parameters each, far below SQLite's 32,766 limit. */
+/**
+ * Rows per multi-row statement: 13 parameters each at most, far below SQLite's 32,766 limit.
+ * One statement for 50 rows costs less than 50 for one each: for the users' upsert, 7–9
+ * against 13–17 µs a row (measured, 500 users in 100-row commits).
+ */
 const CHUNK = 50;
 const COLUMNS =
   'key, message_id, type, name, anonymous_id, user_id, session_id, client_ms, event_ms, received_ms, source, flags, raw';
-const PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const SESSION_COLUMNS = 'source, session_key, session_id, anonymous_id, user_id, started_ms, ended_ms, event_count, modified_ms, change_seq';
+const USER_COLUMNS = 'source, user_key, anonymous_id, user_id, traits, first_seen_ms, last_seen_ms, event_count, modified_ms, change_seq';
+
+/** `(?, ?, …), (?, ?, …)…`: the VALUES of `rows` rows of `width` parameters. */
+const placeholders = (rows: number, width: number) => Array(rows).fill(`(${Array(width).fill('?').join(', ')})`).join(', ');
+
+/**
+ * Prepared statements for 1 to {@link CHUNK} rows, made on first use.
+ *
+ * @param db - the connection
+ * @param sql - the statement for `rows` rows
+ * @returns the statement for a number of rows
+ */
+function bySize(db: Db, sql: (rows: number) => string): (rows: number) => Statement {
+  const made = new Map<number, Statement>();
+  return (rows) => {
+    let statement = made.get(rows);
+    if (!statement) made.set(rows, (statement = db.prepare(sql(rows))));
+    return statement;
+  };
+}
+
+/**
+ * Run a multi-row statement over items, {@link CHUNK} at a time.
+ *
+ * @param statement - the statement by number of rows
+ * @param items - the items, one row each
+ * @param values - the parameters of an item's row, in the statement's column order
+ */
+function runChunked<T>(statement: (rows: number) => Statement, items: readonly T[], values: (item: T) => unknown[]): void {
+  for (let start = 0; start < items.length; start += CHUNK) {
+    const chunk = items.slice(start, start + CHUNK);
+    statement(chunk.length).run(chunk.flatMap(values));
+  }
+}
 
 /**
  * The collector's storage: one SQLite file, one connection, one writer. Every method is
@@ -23,10 +61,10 @@ const PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 export class EventStore {
   /** The open database, for the query modules. */
   readonly db: Db;
-  readonly #inserts = new Map<number, Statement>();
-  readonly #upsertSession: Statement;
+  readonly #insertEvents: (rows: number) => Statement;
+  readonly #upsertSessions: (rows: number) => Statement;
   readonly #endSession: Statement;
-  readonly #upsertUser: Statement;
+  readonly #upsertUsers: (rows: number) => Statement;
   readonly #freshSince: Statement;
   readonly #maxSeq: Statement;
   /** The newest `seq` in the write transaction (rows are numbered one after another). */
@@ -40,9 +78,11 @@ export class EventStore {
   private constructor(db: Db, checkpointer: Checkpointer | null) {
     this.db = db;
     this.#checkpointer = checkpointer;
-    this.#upsertSession = db.prepare(
-      `INSERT INTO sessions (source, session_key, session_id, anonymous_id, user_id, started_ms, ended_ms, event_count, modified_ms, change_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    // ON CONFLICT (key) skips only duplicates; any other constraint failure still fails the write.
+    this.#insertEvents = bySize(db, (n) => `INSERT INTO events (${COLUMNS}) VALUES ${placeholders(n, 13)} ON CONFLICT (key) DO NOTHING`);
+    this.#upsertSessions = bySize(
+      db,
+      (n) => `INSERT INTO sessions (${SESSION_COLUMNS}) VALUES ${placeholders(n, 10)}
        ON CONFLICT (source, session_key) DO UPDATE SET
          started_ms = min(started_ms, excluded.started_ms),
          ended_ms = max(ended_ms, excluded.ended_ms),
@@ -57,9 +97,9 @@ export class EventStore {
       `UPDATE OR IGNORE sessions SET session_key = session_key || '@' || started_ms
        WHERE source = ? AND session_key = ? AND ended_ms < ?`,
     );
-    this.#upsertUser = db.prepare(
-      `INSERT INTO users (source, user_key, anonymous_id, user_id, traits, first_seen_ms, last_seen_ms, event_count, modified_ms, change_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    this.#upsertUsers = bySize(
+      db,
+      (n) => `INSERT INTO users (${USER_COLUMNS}) VALUES ${placeholders(n, 10)}
        ON CONFLICT (source, user_key) DO UPDATE SET
          user_id = coalesce(excluded.user_id, user_id),
          traits = CASE WHEN excluded.traits IS NULL THEN traits ELSE json_patch(coalesce(traits, '{}'), excluded.traits) END,
@@ -112,8 +152,8 @@ export class EventStore {
       const fresh = this.#insert(rows);
       const added = rows.filter((_, i) => fresh[i]);
       const { sessions, users } = rollup(added, touches);
-      for (const session of sessions) this.#writeSession(session, nowMs);
-      for (const user of users) this.#writeUser(user, nowMs);
+      this.#writeSessions(sessions, nowMs);
+      this.#writeUsers(users, nowMs);
       this.db.exec('COMMIT');
       return fresh;
     } catch (err) {
@@ -131,7 +171,7 @@ export class EventStore {
         params.push(r.key, r.messageId, r.type, r.name, r.anonymousId, r.userId, r.sessionId, r.clientMs, r.eventMs, r.receivedMs, r.source, r.flags.length ? r.flags.join(',') : null, r.raw);
       }
       const before = this.#lastSeq;
-      const { changes } = this.#insertStatement(chunk.length).run(params) as { changes: number };
+      const { changes } = this.#insertEvents(chunk.length).run(params) as { changes: number };
       if (changes === 0) continue;
       if (changes === chunk.length) {
         // Every row is new (the usual case): no need to ask which.
@@ -151,26 +191,15 @@ export class EventStore {
     return rows.map((row) => stored.delete(row.key));
   }
 
-  #insertStatement(size: number): Statement {
-    let statement = this.#inserts.get(size);
-    if (!statement) {
-      statement = this.db.prepare(
-        // ON CONFLICT (key) skips only duplicates; any other constraint failure still fails the write.
-        `INSERT INTO events (${COLUMNS}) VALUES ${Array(size).fill(PLACEHOLDERS).join(', ')} ON CONFLICT (key) DO NOTHING`,
-      );
-      this.#inserts.set(size, statement);
-    }
-    return statement;
+  #writeSessions(sessions: SessionDelta[], nowMs: number): void {
+    // Each delta has its own key, so ending sessions first and upserting after does what
+    // ending and upserting one session at a time did.
+    for (const s of sessions) if (s.restartAtMs !== null) this.#endSession.run([s.source, s.sessionKey, s.restartAtMs]);
+    runChunked(this.#upsertSessions, sessions, (s) => [s.source, s.sessionKey, s.sessionId, s.anonymousId, s.userId, s.startMs, s.endMs, s.count, nowMs, ++this.#sessionSeq]);
   }
 
-  #writeSession(s: SessionDelta, nowMs: number): void {
-    if (s.restartAtMs !== null) this.#endSession.run([s.source, s.sessionKey, s.restartAtMs]);
-    this.#upsertSession.run([s.source, s.sessionKey, s.sessionId, s.anonymousId, s.userId, s.startMs, s.endMs, s.count, nowMs, ++this.#sessionSeq]);
-  }
-
-  #writeUser(u: UserDelta, nowMs: number): void {
-    const traits = u.traits ? JSON.stringify(u.traits) : null;
-    this.#upsertUser.run([u.source, u.userKey, u.anonymousId, u.userId, traits, u.firstMs, u.lastMs, u.count, nowMs, ++this.#userSeq]);
+  #writeUsers(users: UserDelta[], nowMs: number): void {
+    runChunked(this.#upsertUsers, users, (u) => [u.source, u.userKey, u.anonymousId, u.userId, u.traits ? JSON.stringify(u.traits) : null, u.firstMs, u.lastMs, u.count, nowMs, ++this.#userSeq]);
   }
 
   /**
