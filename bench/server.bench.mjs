@@ -7,9 +7,9 @@
 // takes; and the durable spool's append rate (track() calls whose promise resolved, i.e.
 // fsynced). Each server runs in its own process, as it would in production, so the client has
 // this process to itself. Needs `pnpm build` first.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,29 @@ const SPOOLED = 20_000;
 /** Deliveries of DELIVER events to each server, taken in turns. */
 const ROUNDS = 3;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Kernel clock ticks per second, the unit of /proc/<pid>/stat's CPU times (Linux only). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU seconds a process has used so far, all its threads (user + system), or NaN where there
+ * is no /proc. CPU time, unlike a rate, does not move when a shared machine's cores are taken
+ * away for a while, so it says what each side costs per event even on a noisy host.
+ */
+function cpuSecondsOf(pid) {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
 
 /** Run a server process and resolve with its URL once it prints `listening on <url>`. */
 async function startProcess(args) {
@@ -41,7 +64,7 @@ async function startProcess(args) {
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
   const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM'))));
-  return { url, stop };
+  return { url, stop, cpuSeconds: () => cpuSecondsOf(child.pid) };
 }
 
 /** ns per track() over 100,000 calls; the fetch is a stub because only the call is measured. */
@@ -85,12 +108,23 @@ async function timedRun(client, { total, chunk, backPressure = false }) {
   return { seconds, delivered: stats.delivered };
 }
 
-/** 50,000 events as fast as the queue allows: delivered events/s. */
-async function deliver(createServerClient, host, writeKey) {
-  const client = createServerClient({ writeKey, host, flushAt: 100, maxQueueSize: 10_000, flushInterval: 0 });
+/**
+ * 50,000 events as fast as the queue allows: delivered events/s, and the CPU each side spent
+ * per event (µs): this process (the client), and the server process, all its threads.
+ */
+async function deliver(createServerClient, server, writeKey) {
+  const client = createServerClient({ writeKey, host: server.url, flushAt: 100, maxQueueSize: 10_000, flushInterval: 0 });
+  const serverCpu = server.cpuSeconds();
+  const clientCpu = process.cpuUsage();
   // Chunks of 1,000 under a 10,000 bound: waiting at 9,000, nothing is ever dropped.
   const { seconds, delivered } = await timedRun(client, { total: DELIVER, chunk: 1_000, backPressure: true });
-  return { rate: delivered / seconds, lost: DELIVER - delivered };
+  const { user, system } = process.cpuUsage(clientCpu);
+  return {
+    rate: delivered / seconds,
+    lost: DELIVER - delivered,
+    clientUs: (user + system) / delivered,
+    serverUs: ((server.cpuSeconds() - serverCpu) * 1e6) / delivered,
+  };
 }
 
 /**
@@ -177,16 +211,20 @@ export default async function run() {
     // compared: a machine whose speed drifts within a run (shared cores) moves both alike.
     const bare = [];
     const stored = [];
+    const cpu = { client: [], bare: [], collector: [] };
     let bareLost = 0;
     let collectorLost = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const before = await arrivedAtBare();
-      const b = await deliver(createServerClient, counting.url, 'wk_bench');
+      const b = await deliver(createServerClient, counting, 'wk_bench');
       bare.push(b.rate);
+      cpu.client.push(b.clientUs);
+      cpu.bare.push(b.serverUs);
       bareLost = Math.max(bareLost, b.lost, DELIVER - ((await arrivedAtBare()) - before));
       if (!collector) continue;
-      const c = await deliver(createServerClient, collector.url, 'wk_bench');
+      const c = await deliver(createServerClient, collector, 'wk_bench');
       stored.push(c.rate);
+      cpu.collector.push(c.serverUs);
       collectorLost = Math.max(collectorLost, c.lost);
     }
     rows.push({ area: 'server', metric: `delivered to a bare node:http server, 50,000 events (median of ${ROUNDS})`, value: median(bare), unit: 'events/s', budget: 50_000, better: 'higher' });
@@ -199,7 +237,14 @@ export default async function run() {
     if (collector) {
       rows.push({ area: 'server', metric: `delivered to the reference collector, 50,000 events (median of ${ROUNDS}, in turns with the bare server)`, value: median(stored), unit: 'events/s', budget: 50_000, better: 'higher' });
       rows.push({ area: 'server', metric: 'delivered to the reference collector, against the bare server', value: (100 * median(stored)) / median(bare), unit: '%', budget: 80, better: 'higher' });
-      rows.push({ area: 'server', metric: 'platform: SQLite alone, one writer: inserts with a unique key, 500 a transaction (no collector)', value: rawSqliteRate(), unit: 'events/s' });
+      const sqliteRate = rawSqliteRate();
+      rows.push({ area: 'server', metric: 'platform: SQLite alone, one writer: inserts with a unique key, 500 a transaction (no collector)', value: sqliteRate, unit: 'events/s' });
+      // Where the cores go: CPU per event of each process, medians of the rounds above. Client
+      // and server share this machine's cores, so the collector's rate is bounded by their sum.
+      rows.push({ area: 'server', metric: 'CPU per event: the server client (delivering to the bare server)', value: median(cpu.client), unit: 'µs' });
+      rows.push({ area: 'server', metric: 'CPU per event: the bare server (parses each batch, stores nothing)', value: median(cpu.bare), unit: 'µs' });
+      rows.push({ area: 'server', metric: 'CPU per event: the reference collector, all its threads', value: median(cpu.collector), unit: 'µs' });
+      rows.push({ area: 'server', metric: 'platform: CPU per event of SQLite alone (the row above, one thread)', value: 1e6 / sqliteRate, unit: 'µs' });
       rows.push({ area: 'server', metric: `events lost of 50,000 (collector, worst of ${ROUNDS})`, value: collectorLost, unit: 'events', budget: 0 });
       const c = await burst(createServerClient, collector.url, 'wk_bench');
       rows.push({ area: 'server', metric: 'burst of 50,000 (100 a tick, not awaited), defaults: delivered (collector)', value: c.delivered, unit: 'events', budget: BURST, better: 'higher' });
