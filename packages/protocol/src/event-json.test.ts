@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contextBytes, eventBytes, eventJson, utf8Length } from './event-json.js';
 import type { TidemarkEvent } from './wire.js';
 
-const samples = ['', 'ascii', 'é', '€uro', '😀 emoji', 'mixed ü € 😀 text', 'x'.repeat(1000)];
+const samples = ['', 'ascii', '\u007f', '\u0080', 'é', '€uro', '😀 emoji', 'mixed ü € 😀 text', 'x'.repeat(1000), `${'x'.repeat(999)}é`];
 
 describe('utf8Length', () => {
   afterEach(() => vi.unstubAllGlobals());
@@ -11,18 +11,25 @@ describe('utf8Length', () => {
     for (const s of samples) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
   });
 
-  it('counts UTF-8 bytes without Buffer, as in browsers (encoder, then the loop for long texts)', () => {
+  it('counts UTF-8 bytes without Buffer, as in browsers (into the scratch buffer, or a copy for long texts)', () => {
     vi.stubGlobal('Buffer', undefined);
     const long = ['😀'.repeat(5_000), 'é€'.repeat(4_097), 'x'.repeat(8_193)]; // past the scratch buffer
     for (const s of [...samples, ...long]) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
   });
 
-  it('counts UTF-8 bytes with neither Buffer nor TextEncoder', () => {
-    const bytes = (s: string) => new TextEncoder().encode(s).length;
-    const expected = samples.map(bytes);
+  it('counts ASCII text without the encoder, whose call costs more than the scan', async () => {
+    const real = new TextEncoder();
+    const encodeInto = vi.fn((text: string, into: Uint8Array) => real.encodeInto(text, into));
     vi.stubGlobal('Buffer', undefined);
-    vi.stubGlobal('TextEncoder', undefined);
-    expect(samples.map((s) => utf8Length(s))).toEqual(expected);
+    vi.stubGlobal('TextEncoder', class { encodeInto = encodeInto; });
+    // A fresh module, whose scratch encoder is made from the stub.
+    vi.resetModules();
+    const { utf8Length } = await import('./event-json.js');
+    expect(utf8Length(`{"type":"track","event":"Item Viewed","properties":{"i":1}}`)).toBe(59);
+    expect(utf8Length('\u007f'.repeat(3))).toBe(3);
+    expect(encodeInto).not.toHaveBeenCalled();
+    expect(utf8Length('ascii then é')).toBe(13);
+    expect(encodeInto).toHaveBeenCalledTimes(1);
   });
 });
 
