@@ -12,6 +12,19 @@ export interface PrepareStages {
   report: (error: TidemarkError) => void;
 }
 
+/** The last time formatted, and its text: the events of a burst mostly share a millisecond. */
+let lastMs: number | undefined;
+let lastIso = '';
+
+/** `new Date(ms).toISOString()`, which costs ~1.7 µs in Chromium, reused while `ms` repeats. */
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
 /**
  * Turn the raw event of a call into a valid wire event, or drop it with a reported
  * `TidemarkError`. Runs off the hot path (in the queue's microtask), so `track()` itself
@@ -23,7 +36,7 @@ export interface PrepareStages {
  */
 export function prepareEvent(event: TidemarkEvent, stages: PrepareStages): TidemarkEvent | undefined {
   // Calls record the time as a number; ISO formatting waits until here.
-  if (typeof event.timestamp === 'number') event.timestamp = new Date(event.timestamp).toISOString();
+  if (typeof event.timestamp === 'number') event.timestamp = isoTime(event.timestamp);
   if (event.type === 'track') {
     const name = event.event as unknown;
     if (typeof name !== 'string' || !name.trim() || name.length > LIMITS.maxEventNameLength) {
