@@ -87,16 +87,21 @@ export function sessionIdOf(value: unknown): string | null {
  * Serialize an event for storage and enforce the 32 KB limit.
  *
  * @param event - the event as received
+ * @param text - its JSON text as sent, if known: kept when within the limit (spacing a
+ *   sender added does not refuse an event whose serialization fits)
  * @returns its JSON text
  * @throws EventProblem when it is larger than 32 KB
  */
-export function serializeEvent(event: unknown): string {
+export function serializeEvent(event: unknown, text?: string): string {
+  if (text !== undefined && fits(text)) return text;
   const raw = JSON.stringify(event);
-  // Byte length only matters once the UTF-16 length could exceed the limit in UTF-8 (≤ 3 bytes per unit).
-  if (raw.length * 3 > WIRE_LIMITS.maxEventBytes && Buffer.byteLength(raw) > WIRE_LIMITS.maxEventBytes) {
-    throw new EventProblem(`event is larger than ${WIRE_LIMITS.maxEventBytes / 1024} KB`);
-  }
+  if (!fits(raw)) throw new EventProblem(`event is larger than ${WIRE_LIMITS.maxEventBytes / 1024} KB`);
   return raw;
+}
+
+function fits(text: string): boolean {
+  // Byte length only matters once the UTF-16 length could exceed the limit in UTF-8 (≤ 3 bytes per unit).
+  return text.length * 3 <= WIRE_LIMITS.maxEventBytes || Buffer.byteLength(text) <= WIRE_LIMITS.maxEventBytes;
 }
 
 /**

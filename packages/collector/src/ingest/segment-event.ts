@@ -12,10 +12,12 @@ const TYPES = new Set(['track', 'identify', 'page', 'screen', 'group', 'alias'])
  *
  * @param input - one element of `batch` or `data`
  * @param ctx - the request it came in
+ * @param text - the event's JSON text as sent, when the caller has it: stored instead of
+ *   serializing `input` again (it must parse to `input`)
  * @returns the row, or a rejection with the reason
  * @example normalizeSegmentEvent({ type: 'track', messageId: 'm1', event: 'Play', anonymousId: 'a1', … }, ctx)
  */
-export function normalizeSegmentEvent(input: unknown, ctx: IngestContext): Normalized {
+export function normalizeSegmentEvent(input: unknown, ctx: IngestContext, text?: string): Normalized {
   const messageId = input !== null && typeof input === 'object' ? (input as JsonRecord).messageId : undefined;
   const ackId = typeof messageId === 'string' ? messageId : null;
   try {
@@ -43,7 +45,7 @@ export function normalizeSegmentEvent(input: unknown, ctx: IngestContext): Norma
     }
     const problem = checkJson(event);
     if (problem) throw new EventProblem(problem);
-    const raw = serializeEvent(event);
+    const raw = serializeEvent(event, text);
     return {
       kind: 'row',
       ackId: id,

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
+import Database from 'libsql';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { READ_KEY, WRITE_KEY, basic, startTestCollector, trackEvent, type TestCollector, forEachStore } from '../test-support/collector-fixture.js';
@@ -55,6 +57,43 @@ forEachStore(() => {
       const exported = await tc.get('/v1/export/events?pageSize=10');
       const stored = (exported.body.items as Array<{ event: { context: unknown } }>).map((i) => i.event.context);
       expect(stored).toEqual([shared, { ...shared, locale: 'fr-FR' }]);
+    });
+
+    it('stores each event as the text it was sent in, with the batch context added, and exports it as parsed', async () => {
+      tc = await startTestCollector();
+      const shared = { library: { name: 'tidemark', version: '1' }, locale: 'en-GB' };
+      const bare = trackEvent({ context: undefined, properties: { quote: '"]},{', slash: '\\', n: 1.5 } });
+      const own = trackEvent({ context: { locale: 'fr-FR' } });
+      // Spacing and escapes as a hand-written client might send them.
+      const bareText = JSON.stringify(bare, null, 1).replace('"quote"', '"\\u0071uote"');
+      const body = `{ "sentAt": "${new Date().toISOString()}",\n "batch": [ ${bareText} ,\n${JSON.stringify(own)} ], "context": ${JSON.stringify(shared)} }`;
+      expect((await tc.post('/v1/batch', body)).body).toEqual({ success: true, rejected: [] });
+      const exported = (await tc.get('/v1/export/events?pageSize=10')).body.items as Array<{ event: unknown }>;
+      expect(exported.map((item) => item.event)).toEqual([
+        { ...bare, context: shared },
+        { ...own, context: { ...shared, locale: 'fr-FR' } },
+      ]);
+      if (!existsSync(tc.dbPath)) return; // the SQLite file, read directly: the text stored
+      const db = new Database(tc.dbPath, { readonly: true });
+      const raws = (db.prepare('SELECT raw FROM events ORDER BY seq').all() as Array<{ raw: string }>).map((r) => r.raw);
+      db.close();
+      expect(raws[0]).toBe(`${bareText.slice(0, -1)},"context":${JSON.stringify(shared)}}`);
+      expect(raws[1]).toBe(JSON.stringify({ ...own, context: { ...shared, locale: 'fr-FR' } }));
+    });
+
+    it('stores the batch the parser read when a body names two (the last), not the first', async () => {
+      tc = await startTestCollector();
+      const first = trackEvent({ event: 'First' });
+      const last = trackEvent({ event: 'Last' });
+      // An escaped key is the same key to the parser, so it is a second batch as well.
+      for (const key of ['"batch"', '"\\u0062atch"']) {
+        const lastOfKey = { ...last, messageId: `${last.messageId}${key.length}` };
+        const res = await tc.post('/v1/batch', `{"batch":[${JSON.stringify(first)}],${key}:[${JSON.stringify(lastOfKey)}],"sentAt":"${new Date().toISOString()}"}`);
+        expect(res.body).toEqual({ success: true, rejected: [] });
+      }
+      const exported = (await tc.get('/v1/export/events?pageSize=10')).body.items as Array<{ event: { event: string; messageId: string } }>;
+      expect(exported.map((item) => item.event.event)).toEqual(['Last', 'Last']);
+      expect(exported.map((item) => item.event.messageId)).toEqual([`${last.messageId}7`, `${last.messageId}12`]);
     });
 
     it('refuses a batch-level context that is not an object or is over 32 KB, and keeps serving', async () => {

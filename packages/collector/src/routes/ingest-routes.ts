@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isRecord, withBatchContext } from '@tidemark/protocol';
 import { basicAuthKey } from '../http/auth.js';
-import { parseJson, readBody } from '../http/body.js';
+import { batchTexts } from '../http/batch-texts.js';
+import { parseJson, parseJsonText, readBody } from '../http/body.js';
 import { HttpError, sendJson } from '../http/reply.js';
 import { BackpressureError, normalizeFrameEvent, type IngestResult } from '../ingest/ingestor.js';
 import { WIRE_LIMITS } from '../ingest/limits.js';
@@ -40,10 +41,22 @@ export function writeKeyOf(req: IncomingMessage, body: unknown, deps: RouteDeps)
  * @throws HttpError 401 for a bad header, 413/415/400 for a bad body
  */
 export async function readJson(req: IncomingMessage, deps: RouteDeps): Promise<unknown> {
+  return (await readJsonText(req, deps)).value;
+}
+
+/**
+ * {@link readJson}, keeping the body's text.
+ *
+ * @param req - the request
+ * @param deps - shared state
+ * @returns the body's text and its parsed value
+ * @throws HttpError 401 for a bad header, 413/415/400 for a bad body
+ */
+async function readJsonText(req: IncomingMessage, deps: RouteDeps): Promise<{ text: string; value: unknown }> {
   const header = basicAuthKey(req);
   if (header === null) throw unauthorized("Authorization must be Basic base64(writeKey + ':')");
   if (header !== undefined && !deps.writeKeys.has(header)) throw unauthorized('unknown write key');
-  return parseJson(await readBody(req, WIRE_LIMITS.maxBatchBytes));
+  return parseJsonText(await readBody(req, WIRE_LIMITS.maxBatchBytes));
 }
 
 /** Commit, turning a storage failure or backpressure into a 503 the client retries. */
@@ -63,14 +76,39 @@ async function commit(deps: RouteDeps, items: Normalized[]): Promise<IngestResul
  * into each of up to 500 events before their own size checks refused them).
  *
  * @param context - the body's `context` field
- * @returns the context, or undefined when the body has none
+ * @returns the context and its JSON text, or undefined when the body has none
  * @throws HttpError 400 when it is not an object or is too large
  */
-function batchContext(context: unknown): Record<string, unknown> | undefined {
+function batchContext(context: unknown): { value: Record<string, unknown>; json: string } | undefined {
   if (context === undefined) return undefined;
   if (!isRecord(context)) throw new HttpError(400, 'bad_request', 'context must be an object, shared by every event of the batch');
-  if (Buffer.byteLength(JSON.stringify(context)) > WIRE_LIMITS.maxEventBytes) throw new HttpError(400, 'bad_request', `context must be at most ${WIRE_LIMITS.maxEventBytes / 1024} KB of JSON`);
-  return context as Record<string, unknown>;
+  const json = JSON.stringify(context);
+  if (Buffer.byteLength(json) > WIRE_LIMITS.maxEventBytes) throw new HttpError(400, 'bad_request', `context must be at most ${WIRE_LIMITS.maxEventBytes / 1024} KB of JSON`);
+  return { value: context as Record<string, unknown>, json };
+}
+
+/**
+ * The text to store for each event of a batch, where it can be taken from the body instead
+ * of serializing the parsed event again (see `batchTexts`): the element's own text, or, for
+ * an event without a `context` in a batch with one, that text with the batch's context
+ * added last, as `withBatchContext` adds it. An event with a context of its own gets
+ * `undefined` (its merged context is serialized), as do all when the body leaves a doubt.
+ *
+ * @param text - the body's text
+ * @param batch - the body's `batch`, parsed
+ * @param context - the batch's context and its JSON, if any
+ * @returns a text or `undefined` per event
+ */
+function storedTexts(text: string, batch: unknown[], context: { json: string } | undefined): Array<string | undefined> {
+  const texts = batchTexts(text);
+  if (!texts || texts.length !== batch.length) return [];
+  if (!context) return texts;
+  return texts.map((own, i) => {
+    const event = batch[i];
+    if (!isRecord(event) || event.context !== undefined || !own.endsWith('}')) return undefined;
+    // `{…}` → `{…,"context":…}`; an event with no field cannot be valid, so is not stored.
+    return Object.keys(event).length ? `${own.slice(0, -1)},"context":${context.json}}` : undefined;
+  });
 }
 
 /**
@@ -84,17 +122,19 @@ function batchContext(context: unknown): Record<string, unknown> | undefined {
  * @param deps - shared state
  */
 export async function handleBatch(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
-  const body = await readJson(req, deps);
+  const { text, value: body } = await readJsonText(req, deps);
   if (!isRecord(body)) throw new HttpError(400, 'bad_request', 'body must be a JSON object { batch: [...], sentAt }');
   const source = writeKeyOf(req, body, deps);
   const { batch, sentAt, context } = body;
   if (!Array.isArray(batch)) throw new HttpError(400, 'bad_request', 'batch must be an array of events');
   if (batch.length === 0) throw new HttpError(400, 'bad_request', 'batch is empty');
-  const events = withBatchContext(batch, batchContext(context));
+  const shared = batchContext(context);
+  const events = withBatchContext(batch, shared?.value);
+  const texts = storedTexts(text, batch, shared);
   const receivedMs = Date.now();
   const sentMs = typeof sentAt === 'string' ? parseIsoTimestamp(sentAt) : null;
   const ctx: IngestContext = { source, receivedMs, skewMs: sentMs === null ? null : receivedMs - sentMs, flags: sentMs === null ? ['no_sent_at'] : [] };
-  const result = await commit(deps, events.map((event) => normalizeSegmentEvent(event, ctx)));
+  const result = await commit(deps, events.map((event, i) => normalizeSegmentEvent(event, ctx, texts[i])));
   sendJson(res, 200, { success: true, rejected: result.rejected });
 }
 
