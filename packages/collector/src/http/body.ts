@@ -47,24 +47,14 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /**
- * Parse a body as JSON (a leading byte-order mark is allowed).
- *
- * @param body - the bytes
- * @returns the parsed value
- * @throws HttpError 400 `malformed_json`
- */
-export function parseJson(body: Buffer): unknown {
-  return parseJsonText(body).value;
-}
-
-/**
- * Parse a body as JSON, keeping its text (from which `batchTexts` takes each event's).
+ * Parse a body as JSON (a leading byte-order mark is allowed), keeping its text, from which
+ * `elementTexts` takes each event's.
  *
  * @param body - the bytes
  * @returns the text (without a byte-order mark) and the parsed value
  * @throws HttpError 400 `malformed_json`
  */
-export function parseJsonText(body: Buffer): { text: string; value: unknown } {
+export function parseJson(body: Buffer): { text: string; value: unknown } {
   let text = body.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {

@@ -27,11 +27,12 @@ export interface IngestResult {
  *
  * @param input - one element of `data`
  * @param ctx - the request
+ * @param text - the event's JSON text as sent, if known (stored instead of serializing `input`)
  * @returns the normalized event
  */
-export function normalizeFrameEvent(input: unknown, ctx: IngestContext): Normalized {
+export function normalizeFrameEvent(input: unknown, ctx: IngestContext, text?: string): Normalized {
   const segment = input !== null && typeof input === 'object' && typeof (input as { messageId?: unknown }).messageId === 'string';
-  return segment ? normalizeSegmentEvent(input, ctx) : normalizeNucleusEvent(input, ctx);
+  return segment ? normalizeSegmentEvent(input, ctx, text) : normalizeNucleusEvent(input, ctx, text);
 }
 
 /**

@@ -35,10 +35,12 @@ function dateOf(value: unknown, receivedMs: number): number {
  *
  * @param input - one element of `data`
  * @param ctx - the request it came in
+ * @param text - the event's JSON text as sent, when the caller has it: stored instead of
+ *   serializing `input` again (it must parse to `input`)
  * @returns a row, a heartbeat or a rejection
  * @example normalizeNucleusEvent({ type: 'event', name: 'click', id: 7, date: 1737210600000, anonId: 'a1', sessionId: 4821 }, ctx)
  */
-export function normalizeNucleusEvent(input: unknown, ctx: IngestContext): Normalized {
+export function normalizeNucleusEvent(input: unknown, ctx: IngestContext, text?: string): Normalized {
   let ackId: string | number | null = null;
   try {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new EventProblem('event must be an object');
@@ -61,7 +63,7 @@ export function normalizeNucleusEvent(input: unknown, ctx: IngestContext): Norma
     }
     const problem = checkJson(event);
     if (problem) throw new EventProblem(problem);
-    const raw = serializeEvent(event);
+    const raw = serializeEvent(event, text);
     // Without an id nothing can be deduped or acknowledged; the event is stored under a fresh key.
     const messageId = ackId === null ? randomUUID() : String(ackId);
     const key = [`${SEP}nucleus`, ctx.source, anonymousId ?? userId, sessionId ?? '', messageId, ackId === null ? 'new' : ''].join(SEP);

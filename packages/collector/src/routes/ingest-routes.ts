@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isRecord, withBatchContext } from '@tidemark/protocol';
 import { basicAuthKey } from '../http/auth.js';
-import { batchTexts } from '../http/batch-texts.js';
-import { parseJson, parseJsonText, readBody } from '../http/body.js';
+import { elementTexts } from '../http/element-texts.js';
+import { parseJson, readBody } from '../http/body.js';
 import { HttpError, sendJson } from '../http/reply.js';
 import { BackpressureError, normalizeFrameEvent, type IngestResult } from '../ingest/ingestor.js';
 import { WIRE_LIMITS } from '../ingest/limits.js';
@@ -56,7 +56,7 @@ async function readJsonText(req: IncomingMessage, deps: RouteDeps): Promise<{ te
   const header = basicAuthKey(req);
   if (header === null) throw unauthorized("Authorization must be Basic base64(writeKey + ':')");
   if (header !== undefined && !deps.writeKeys.has(header)) throw unauthorized('unknown write key');
-  return parseJsonText(await readBody(req, WIRE_LIMITS.maxBatchBytes));
+  return parseJson(await readBody(req, WIRE_LIMITS.maxBatchBytes));
 }
 
 /** Commit, turning a storage failure or backpressure into a 503 the client retries. */
@@ -89,7 +89,7 @@ function batchContext(context: unknown): { value: Record<string, unknown>; json:
 
 /**
  * The text to store for each event of a batch, where it can be taken from the body instead
- * of serializing the parsed event again (see `batchTexts`): the element's own text, or, for
+ * of serializing the parsed event again (see `elementTexts`): the element's own text, or, for
  * an event without a `context` in a batch with one, that text with the batch's context
  * added last, as `withBatchContext` adds it. An event with a context of its own gets
  * `undefined` (its merged context is serialized), as do all when the body leaves a doubt.
@@ -100,7 +100,7 @@ function batchContext(context: unknown): { value: Record<string, unknown>; json:
  * @returns a text or `undefined` per event
  */
 function storedTexts(text: string, batch: unknown[], context: { json: string } | undefined): Array<string | undefined> {
-  const texts = batchTexts(text);
+  const texts = elementTexts(text, 'batch');
   if (!texts || texts.length !== batch.length) return [];
   if (!context) return texts;
   return texts.map((own, i) => {
@@ -178,17 +178,21 @@ export function sourceOfApp(appId: string, query: URLSearchParams, deps: RouteDe
  *
  * @param frame - the parsed frame
  * @param source - who sent it
+ * @param text - the frame's text: each event is stored as its own text from it (see
+ *   `elementTexts`)
  * @returns the normalized events
  * @throws HttpError 400 when the frame is not `{ data: array }`
  */
-export function normalizeFrame(frame: unknown, source: string): Normalized[] {
+export function normalizeFrame(frame: unknown, source: string, text: string): Normalized[] {
   const data = frame !== null && typeof frame === 'object' ? (frame as { data?: unknown }).data : undefined;
   if (!Array.isArray(data)) throw new HttpError(400, 'bad_request', 'frame must be a JSON object { data: [...] }');
   const sentAt = (frame as { sentAt?: unknown }).sentAt;
   const receivedMs = Date.now();
   const sentMs = typeof sentAt === 'string' ? parseIsoTimestamp(sentAt) : null;
   const ctx: IngestContext = { source, receivedMs, skewMs: sentMs === null ? null : receivedMs - sentMs, flags: [] };
-  return data.map((event) => normalizeFrameEvent(event, ctx));
+  const found = elementTexts(text, 'data');
+  const texts = found?.length === data.length ? found : [];
+  return data.map((event, i) => normalizeFrameEvent(event, ctx, texts[i]));
 }
 
 /**
@@ -206,7 +210,7 @@ export async function handleAppTrack(req: IncomingMessage, res: ServerResponse, 
   if (wait > 0) throw new HttpError(429, 'rate_limited', 'too many requests from this address', { 'retry-after': String(Math.ceil(wait / 1000)) });
   const source = sourceOfApp(appId, query, deps);
   if (source === null) throw unauthorized('unknown app ID');
-  const frame = parseJson(await readBody(req, WIRE_LIMITS.maxBatchBytes));
-  const result = await commit(deps, normalizeFrame(frame, source));
+  const { text, value: frame } = parseJson(await readBody(req, WIRE_LIMITS.maxBatchBytes));
+  const result = await commit(deps, normalizeFrame(frame, source, text));
   sendJson(res, 200, { reportedIds: result.reportedIds, rejected: result.rejected });
 }

@@ -65,8 +65,9 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
       }, wait);
     }
     let frame: unknown;
+    const text = textOf(data);
     try {
-      frame = JSON.parse(textOf(data));
+      frame = JSON.parse(text);
     } catch {
       deps.stats.refusedRequests += 1;
       send({ error: 'malformed JSON: send { "data": [events] }' });
@@ -78,7 +79,7 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
     }
     let items;
     try {
-      items = normalizeFrame(frame, source);
+      items = normalizeFrame(frame, source, text);
     } catch (err) {
       deps.stats.refusedRequests += 1;
       send({ error: err instanceof HttpError ? err.message : 'malformed frame' });

@@ -84,6 +84,20 @@ forEachStore(() => {
       expect(tc.collector.stats()).toMatchObject({ stored: 1, duplicates: 1, rejected: 1 });
     });
 
+    it('stores each event of a frame as it was sent, and the data the parser read when a frame names two', async () => {
+      tc = await startTestCollector();
+      const { ws, next } = await open(`/${APP_ID}/`);
+      const segment = trackEvent({ properties: { quote: '"]},{', slash: '\\' } });
+      const spaced = nucleus({ id: 31, payload: { n: 1.5 } });
+      ws.send(`{ "data" : [ ${JSON.stringify(segment, null, 1)} ,\n ${JSON.stringify(spaced, null, 2)} ] }`);
+      expect(await next()).toEqual({ reportedIds: [segment.messageId, 31], rejected: [] });
+      // An escaped key is `data` to the parser, which keeps the last of the two.
+      ws.send(`{"data":[${JSON.stringify(nucleus({ id: 32 }))}],"\\u0064ata":[${JSON.stringify(nucleus({ id: 33 }))}]}`);
+      expect(await next()).toEqual({ reportedIds: [33], rejected: [] });
+      const exported = (await tc.get('/v1/export/events?pageSize=10')).body.items as Array<{ event: unknown }>;
+      expect(exported.map((item) => item.event)).toEqual([segment, spaced, nucleus({ id: 33, date: expect.any(Number) })]);
+    });
+
     it('echoes Nucleus ids with their JSON type and scopes their dedupe to the sender', async () => {
       tc = await startTestCollector();
       const { ws, next } = await open(`/${APP_ID}/`);

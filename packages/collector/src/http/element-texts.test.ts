@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { batchTexts } from './batch-texts.js';
+import { elementTexts } from './element-texts.js';
+
+const batchTexts = (text: string) => elementTexts(text, 'batch');
 
 /** A small seeded generator (mulberry32), so a failing case can be replayed. */
 function random(seed: number): () => number {
@@ -47,7 +49,7 @@ function spaced(json: string, next: () => number): string {
   return out;
 }
 
-describe('batchTexts', () => {
+describe('elementTexts', () => {
   it('gives the exact text of each element, which parses to what JSON.parse gave for it', () => {
     const next = random(17);
     for (let n = 0; n < 400; n++) {
@@ -78,6 +80,14 @@ describe('batchTexts', () => {
     expect(batchTexts('{"batch":"no","x":[1]}')).toBeUndefined();
     expect(batchTexts('{"batch":{"a":[1]}}')).toBeUndefined();
     expect(batchTexts('{"batch":[]}')).toEqual([]);
+  });
+
+  it("reads a Nucleus frame's data the same way, and only the key it is asked for", () => {
+    const frame = '{"data":[ {"type":"event","id":1} ,{"type":"init"}],"batch":[9]}';
+    expect(elementTexts(frame, 'data')).toEqual(['{"type":"event","id":1}', '{"type":"init"}']);
+    expect(elementTexts(frame, 'batch')).toEqual(['9']);
+    expect(elementTexts('{"data":[1],"\\u0064ata":[2]}', 'data')).toBeUndefined();
+    expect(elementTexts('{"dat":[1],"datas":[2]}', 'data')).toBeUndefined();
   });
 
   it('gives nothing where the texts could disagree with the parser', () => {

@@ -10,24 +10,27 @@ const COLON = 0x3a;
 const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 
 /**
- * The JSON text of each element of a body's top-level `batch` array, exactly as it was sent,
- * so an event is stored as its own text instead of serialized again after parsing (which
- * cost 3.3–6 µs an event against 1.3–2.4 for this scan, the larger figures for browser
- * events). Every reader of a stored event parses it, so an element's text is as good as its
- * re-serialization: it parses to the same value (duplicate keys included: the last wins in
- * both). Only for text that `JSON.parse` accepted: the scan trusts the grammar and tracks no
- * more than strings and nesting.
+ * The JSON text of each element of a body's top-level array under `key` (`batch` of a
+ * Segment body, `data` of a Nucleus frame), exactly as it was sent, so an event is stored as
+ * its own text instead of serialized again after parsing (which cost 3.3–6 µs an event
+ * against 1.3–2.4 for this scan, the larger figures for browser events). Every reader of a
+ * stored event parses it, so an element's text is as good as its re-serialization: it parses
+ * to the same value (duplicate keys included: the last wins in both). Only for text that
+ * `JSON.parse` accepted: the scan trusts the grammar and tracks no more than strings and
+ * nesting.
  *
  * Anything that could make the texts disagree with what `JSON.parse` returned gives
  * `undefined`, and the caller serializes as before: a body that is not an object, a
  * top-level key written with an escape (`"\u0062atch"` is `batch` to the parser), a second
- * `batch` key (the parser keeps the last), or no `batch` array.
+ * `key` (the parser keeps the last), or no array under it.
  *
- * @param text - a request body that `JSON.parse` accepted
+ * @param text - a request body or frame that `JSON.parse` accepted
+ * @param key - the top-level key of the array: plain letters, no escapes
  * @returns the elements' texts, trimmed, in order; or `undefined`
- * @example batchTexts('{"batch":[{"a":1}, 2]}') // ['{"a":1}', '2']
+ * @example elementTexts('{"batch":[{"a":1}, 2]}', 'batch') // ['{"a":1}', '2']
  */
-export function batchTexts(text: string): string[] | undefined {
+export function elementTexts(text: string, key: 'batch' | 'data'): string[] | undefined {
+  const quoted = `"${key}"`;
   let i = 0;
   while (isSpace(text.charCodeAt(i))) i++;
   if (text.charCodeAt(i) !== OPEN_OBJECT) return undefined;
@@ -35,9 +38,9 @@ export function batchTexts(text: string): string[] | undefined {
   let backslash = text.indexOf('\\');
   let depth = 0;
   let keyNext = false; // at depth 1, the next string is a key
-  let batchKey = false; // the last key at depth 1 was `batch`
+  let arrayKey = false; // the last key at depth 1 was `key`
   let texts: string[] | undefined;
-  let current: string[] | undefined; // the batch array being read
+  let current: string[] | undefined; // the array being read
   let start = -1; // where the element being read began
   const end = (at: number) => {
     while (isSpace(text.charCodeAt(at - 1))) at--;
@@ -64,7 +67,7 @@ export function batchTexts(text: string): string[] | undefined {
       }
       if (depth === 1 && keyNext) {
         if (escaped) return undefined;
-        batchKey = i - from === 7 && text.startsWith('"batch"', from);
+        arrayKey = i - from === quoted.length && text.startsWith(quoted, from);
         keyNext = false;
       } else if (current && depth === 2 && start < 0) start = from;
       continue;
@@ -73,11 +76,11 @@ export function batchTexts(text: string): string[] | undefined {
       if (current && depth === 2 && start < 0) start = i;
       depth += 1;
       if (depth === 1) keyNext = true;
-      else if (depth === 2 && batchKey && code === OPEN_ARRAY) {
-        if (texts) return undefined; // a second `batch`: the parser kept that one
+      else if (depth === 2 && arrayKey && code === OPEN_ARRAY) {
+        if (texts) return undefined; // a second `key`: the parser kept that one
         texts = current = [];
       }
-      batchKey = false;
+      arrayKey = false;
     } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
       if (current && depth === 2) {
         if (start >= 0) end(i);
@@ -91,7 +94,7 @@ export function batchTexts(text: string): string[] | undefined {
     } else if (code !== COLON && !isSpace(code)) {
       // The first character of a number, `true`, `false` or `null`.
       if (current && depth === 2 && start < 0) start = i;
-      if (depth === 1) batchKey = false;
+      if (depth === 1) arrayKey = false;
     }
     i += 1;
   }
