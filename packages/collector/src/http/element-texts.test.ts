@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { elementTexts } from './element-texts.js';
 
-const batchTexts = (text: string) => elementTexts(text, 'batch');
+/** The texts of `batch`, however many the parser read (checked against them below). */
+const batchTexts = (text: string) => elementTexts(text, 'batch', (JSON.parse(text) as { batch?: unknown[] }).batch?.length ?? -1);
 
 /** A small seeded generator (mulberry32), so a failing case can be replayed. */
 function random(seed: number): () => number {
@@ -84,10 +85,12 @@ describe('elementTexts', () => {
 
   it("reads a Nucleus frame's data the same way, and only the key it is asked for", () => {
     const frame = '{"data":[ {"type":"event","id":1} ,{"type":"init"}],"batch":[9]}';
-    expect(elementTexts(frame, 'data')).toEqual(['{"type":"event","id":1}', '{"type":"init"}']);
-    expect(elementTexts(frame, 'batch')).toEqual(['9']);
-    expect(elementTexts('{"data":[1],"\\u0064ata":[2]}', 'data')).toBeUndefined();
-    expect(elementTexts('{"dat":[1],"datas":[2]}', 'data')).toBeUndefined();
+    expect(elementTexts(frame, 'data', 2)).toEqual(['{"type":"event","id":1}', '{"type":"init"}']);
+    expect(elementTexts(frame, 'batch', 1)).toEqual(['9']);
+    expect(elementTexts('{"data":[1],"\\u0064ata":[2]}', 'data', 1)).toBeUndefined();
+    expect(elementTexts('{"dat":[1],"datas":[2]}', 'data', 1)).toBeUndefined();
+    // Texts that do not number as many as the parsed elements are not used.
+    expect(elementTexts(frame, 'data', 3)).toBeUndefined();
   });
 
   it('gives nothing where the texts could disagree with the parser', () => {

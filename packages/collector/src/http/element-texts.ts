@@ -22,15 +22,22 @@ const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0
  * Anything that could make the texts disagree with what `JSON.parse` returned gives
  * `undefined`, and the caller serializes as before: a body that is not an object, a
  * top-level key written with an escape (`"\u0062atch"` is `batch` to the parser), a second
- * `key` (the parser keeps the last), or no array under it.
+ * `key` (the parser keeps the last), no array under it, or not as many texts as the parsed
+ * array has elements.
  *
  * @param text - a request body or frame that `JSON.parse` accepted
  * @param key - the top-level key of the array: plain letters, no escapes
+ * @param count - how many elements `JSON.parse` read in that array
  * @returns the elements' texts, trimmed, in order; or `undefined`
- * @example elementTexts('{"batch":[{"a":1}, 2]}', 'batch') // ['{"a":1}', '2']
+ * @example elementTexts('{"batch":[{"a":1}, 2]}', 'batch', 2) // ['{"a":1}', '2']
  */
-export function elementTexts(text: string, key: 'batch' | 'data'): string[] | undefined {
-  const quoted = `"${key}"`;
+export function elementTexts(text: string, key: 'batch' | 'data', count: number): string[] | undefined {
+  const texts = scan(text, `"${key}"`);
+  return texts?.length === count ? texts : undefined;
+}
+
+/** The texts of the array under the top-level `quoted` key (see {@link elementTexts}). */
+function scan(text: string, quoted: string): string[] | undefined {
   let i = 0;
   while (isSpace(text.charCodeAt(i))) i++;
   if (text.charCodeAt(i) !== OPEN_OBJECT) return undefined;

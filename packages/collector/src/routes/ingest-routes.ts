@@ -37,22 +37,10 @@ export function writeKeyOf(req: IncomingMessage, body: unknown, deps: RouteDeps)
  *
  * @param req - the request
  * @param deps - shared state
- * @returns the parsed body
- * @throws HttpError 401 for a bad header, 413/415/400 for a bad body
- */
-export async function readJson(req: IncomingMessage, deps: RouteDeps): Promise<unknown> {
-  return (await readJsonText(req, deps)).value;
-}
-
-/**
- * {@link readJson}, keeping the body's text.
- *
- * @param req - the request
- * @param deps - shared state
  * @returns the body's text and its parsed value
  * @throws HttpError 401 for a bad header, 413/415/400 for a bad body
  */
-async function readJsonText(req: IncomingMessage, deps: RouteDeps): Promise<{ text: string; value: unknown }> {
+export async function readJson(req: IncomingMessage, deps: RouteDeps): Promise<{ text: string; value: unknown }> {
   const header = basicAuthKey(req);
   if (header === null) throw unauthorized("Authorization must be Basic base64(writeKey + ':')");
   if (header !== undefined && !deps.writeKeys.has(header)) throw unauthorized('unknown write key');
@@ -100,9 +88,8 @@ function batchContext(context: unknown): { value: Record<string, unknown>; json:
  * @returns a text or `undefined` per event
  */
 function storedTexts(text: string, batch: unknown[], context: { json: string } | undefined): Array<string | undefined> {
-  const texts = elementTexts(text, 'batch');
-  if (!texts || texts.length !== batch.length) return [];
-  if (!context) return texts;
+  const texts = elementTexts(text, 'batch', batch.length);
+  if (!texts || !context) return texts ?? [];
   return texts.map((own, i) => {
     const event = batch[i];
     if (!isRecord(event) || event.context !== undefined || !own.endsWith('}')) return undefined;
@@ -122,7 +109,7 @@ function storedTexts(text: string, batch: unknown[], context: { json: string } |
  * @param deps - shared state
  */
 export async function handleBatch(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
-  const { text, value: body } = await readJsonText(req, deps);
+  const { text, value: body } = await readJson(req, deps);
   if (!isRecord(body)) throw new HttpError(400, 'bad_request', 'body must be a JSON object { batch: [...], sentAt }');
   const source = writeKeyOf(req, body, deps);
   const { batch, sentAt, context } = body;
@@ -147,7 +134,7 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, dep
  * @param deps - shared state
  */
 export async function handleTrack(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
-  const body = await readJson(req, deps);
+  const { value: body } = await readJson(req, deps);
   const source = writeKeyOf(req, body, deps);
   const item = normalizeTrackApiEvent(body, { source, receivedMs: Date.now(), skewMs: null, flags: [] });
   if (item.kind === 'rejected') throw new HttpError(400, 'invalid_event', item.reason);
@@ -190,8 +177,7 @@ export function normalizeFrame(frame: unknown, source: string, text: string): No
   const receivedMs = Date.now();
   const sentMs = typeof sentAt === 'string' ? parseIsoTimestamp(sentAt) : null;
   const ctx: IngestContext = { source, receivedMs, skewMs: sentMs === null ? null : receivedMs - sentMs, flags: [] };
-  const found = elementTexts(text, 'data');
-  const texts = found?.length === data.length ? found : [];
+  const texts = elementTexts(text, 'data', data.length) ?? [];
   return data.map((event, i) => normalizeFrameEvent(event, ctx, texts[i]));
 }
 

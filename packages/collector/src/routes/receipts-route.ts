@@ -16,7 +16,7 @@ import { readJson, writeKeyOf } from './ingest-routes.js';
  * @param deps - shared state
  */
 export async function handleReceipts(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
-  const body = await readJson(req, deps);
+  const { value: body } = await readJson(req, deps);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'bad_request', 'body must be a JSON object { messageIds: [...] }');
   const source = writeKeyOf(req, body, deps);
   const ids = receiptIds((body as { messageIds?: unknown }).messageIds, 'messageIds');
