@@ -27,6 +27,27 @@ export interface ChEventRow {
   starts_session: number;
 }
 
+/** The columns of an `events` insert, in the order its TabSeparated lines give them. */
+export const EVENT_COLUMNS = [
+  'source', 'day', 'key', 'ord', 'ver', 'sess_ord', 'user_ord', 'message_id', 'type', 'name', 'anonymous_id', 'user_id',
+  'session_id', 'session_key', 'user_key', 'client_ms', 'event_ms', 'received_ms', 'flags', 'raw', 'traits', 'starts_session',
+] as const satisfies ReadonlyArray<keyof ChEventRow>;
+
+/** One row of the `heartbeats` table as inserted. */
+export interface ChTouchRow {
+  source: string;
+  day: string;
+  session_key: string;
+  session_id: string;
+  anonymous_id: string;
+  user_id: string;
+  at_ms: number;
+  ord: number;
+}
+
+/** The columns of a `heartbeats` insert, in the order its TabSeparated lines give them. */
+export const TOUCH_COLUMNS = ['source', 'day', 'session_key', 'session_id', 'anonymous_id', 'user_id', 'at_ms', 'ord'] as const satisfies ReadonlyArray<keyof ChTouchRow>;
+
 /**
  * `ver` of a row: falls as `ord` grows, so ReplacingMergeTree keeps the earliest copy.
  * 9e15 stays below 2^53 (JSON numbers stay exact) and above every `ord` (µs) until the year 2255.
@@ -85,9 +106,10 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
 /**
- * Text ClickHouse can parse: a lone UTF-16 surrogate (valid in a JS string and in JSON's
- * `\ud800` escape) makes the server refuse the whole JSONEachRow block, so it becomes U+FFFD,
- * as it does when SQLite stores it as UTF-8.
+ * Text as ClickHouse stores it: a lone UTF-16 surrogate (valid in a JS string and in JSON's
+ * `\ud800` escape) has no UTF-8 form, so it becomes U+FFFD, as it does when SQLite stores it.
+ * Rows and the literals of lookups (`quote` in sql.ts) both go through this, so a key reads back
+ * as the text it is looked up by. (In a JSON insert, a lone surrogate refused the whole block.)
  *
  * @param text - any string
  * @returns well-formed UTF-16
@@ -123,7 +145,8 @@ export function toChRow(row: EventRow, ord: number): ChEventRow {
     event_ms: row.eventMs,
     received_ms: row.receivedMs,
     flags: row.flags.join(','),
-    // JSON.stringify's output: a lone surrogate in it is already the escape `\\ud800`.
+    // JSON text that came as UTF-8 or from JSON.stringify: a lone surrogate in it can only be
+    // the escape `\\ud800`.
     raw: row.raw,
     traits: row.traits ? wellFormed(JSON.stringify(row.traits)) : '',
     starts_session: row.startsSession ? 1 : 0,
@@ -137,7 +160,7 @@ export function toChRow(row: EventRow, ord: number): ChEventRow {
  * @param ord - its insert position
  * @returns the table row
  */
-export function toChTouch(touch: SessionTouch, ord: number) {
+export function toChTouch(touch: SessionTouch, ord: number): ChTouchRow {
   return {
     source: wellFormed(touch.source),
     day: dayOf(touch.atMs),

@@ -1,8 +1,9 @@
 import type { EventRow, SessionTouch } from '../store/row.js';
 import type { Writer } from '../store/writer.js';
-import { OrderClock, toChRow, toChTouch, verOf, type ChEventRow } from './ch-rows.js';
+import { EVENT_COLUMNS, OrderClock, TOUCH_COLUMNS, toChRow, toChTouch, verOf, type ChEventRow } from './ch-rows.js';
 import type { NodePool } from './node-pool.js';
 import { quote, quoteList } from './sql.js';
+import { tsvRows } from './tsv.js';
 
 /** How the writer inserts. */
 export interface ChWriterOptions {
@@ -97,8 +98,9 @@ export function clickHouseWriter(pool: NodePool, options: ChWriterOptions): Writ
     }
   }
 
-  const insertBlock = (deadline: number, table: string, values: readonly object[]) =>
-    retrying(deadline, () => pool.insert(`${options.database}.${table}`, values, settings));
+  // The block's text is made once: every retry sends the same bytes.
+  const insertBlock = (deadline: number, table: string, columns: readonly string[], body: string) =>
+    retrying(deadline, () => pool.insert(`${options.database}.${table}`, columns, body, settings));
 
   return {
     async write(rows: EventRow[], touches: SessionTouch[]): Promise<boolean[]> {
@@ -115,8 +117,8 @@ export function clickHouseWriter(pool: NodePool, options: ChWriterOptions): Writ
         return { ...row, ord, ver: verOf(ord), sess_ord: firstOfSession.get(row.session_key)!, user_ord: firstOfUser.get(row.user_key)! };
       });
       // The keys of the lookup reach `event_keys` through a materialized view of this insert.
-      if (block.length) await insertBlock(deadline, 'events', block);
-      if (touches.length) await insertBlock(deadline, 'heartbeats', touches.map((touch) => toChTouch(touch, clock.next())));
+      if (block.length) await insertBlock(deadline, 'events', EVENT_COLUMNS, tsvRows(EVENT_COLUMNS, block));
+      if (touches.length) await insertBlock(deadline, 'heartbeats', TOUCH_COLUMNS, tsvRows(TOUCH_COLUMNS, touches.map((touch) => toChTouch(touch, clock.next()))));
       return fresh;
     },
     close: async () => {},
