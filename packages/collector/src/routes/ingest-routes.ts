@@ -109,7 +109,22 @@ function storedTexts(text: string, batch: unknown[], context: { json: string } |
  * @param deps - shared state
  */
 export async function handleBatch(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
-  const { text, value: body } = await readJson(req, deps);
+  // Only the rows wait for the commit: the parsed body, dropped before it, never lives long
+  // enough to be promoted to the old generation and marked there.
+  const result = await commit(deps, batchItems(req, await readJson(req, deps), deps));
+  sendJson(res, 200, { success: true, rejected: result.rejected });
+}
+
+/**
+ * The normalized events of a `/v1/batch` body.
+ *
+ * @param req - the request (for its auth header)
+ * @param json - the body's text and parsed value
+ * @param deps - shared state
+ * @returns one normalized event per element of `batch`
+ * @throws HttpError 400 when the body is not `{ batch: [...] }`, 401 without a valid key
+ */
+function batchItems(req: IncomingMessage, { text, value: body }: { text: string; value: unknown }, deps: RouteDeps): Normalized[] {
   if (!isRecord(body)) throw new HttpError(400, 'bad_request', 'body must be a JSON object { batch: [...], sentAt }');
   const source = writeKeyOf(req, body, deps);
   const { batch, sentAt, context } = body;
@@ -121,8 +136,7 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, dep
   const receivedMs = Date.now();
   const sentMs = typeof sentAt === 'string' ? parseIsoTimestamp(sentAt) : null;
   const ctx: IngestContext = { source, receivedMs, skewMs: sentMs === null ? null : receivedMs - sentMs, flags: sentMs === null ? ['no_sent_at'] : [] };
-  const result = await commit(deps, events.map((event, i) => normalizeSegmentEvent(event, ctx, texts[i])));
-  sendJson(res, 200, { success: true, rejected: result.rejected });
+  return events.map((event, i) => normalizeSegmentEvent(event, ctx, texts[i]));
 }
 
 /**
@@ -163,14 +177,13 @@ export function sourceOfApp(appId: string, query: URLSearchParams, deps: RouteDe
 /**
  * Check a Nucleus-style frame `{ data: [...] }` and normalize its events.
  *
- * @param frame - the parsed frame
+ * @param json - the frame's text and its parsed value: each event is stored as its own text
+ *   from the frame (see `elementTexts`)
  * @param source - who sent it
- * @param text - the frame's text: each event is stored as its own text from it (see
- *   `elementTexts`)
  * @returns the normalized events
  * @throws HttpError 400 when the frame is not `{ data: array }`
  */
-export function normalizeFrame(frame: unknown, source: string, text: string): Normalized[] {
+export function normalizeFrame({ text, value: frame }: { text: string; value: unknown }, source: string): Normalized[] {
   const data = frame !== null && typeof frame === 'object' ? (frame as { data?: unknown }).data : undefined;
   if (!Array.isArray(data)) throw new HttpError(400, 'bad_request', 'frame must be a JSON object { data: [...] }');
   const sentAt = (frame as { sentAt?: unknown }).sentAt;
@@ -196,7 +209,7 @@ export async function handleAppTrack(req: IncomingMessage, res: ServerResponse, 
   if (wait > 0) throw new HttpError(429, 'rate_limited', 'too many requests from this address', { 'retry-after': String(Math.ceil(wait / 1000)) });
   const source = sourceOfApp(appId, query, deps);
   if (source === null) throw unauthorized('unknown app ID');
-  const { text, value: frame } = parseJson(await readBody(req, WIRE_LIMITS.maxBatchBytes));
-  const result = await commit(deps, normalizeFrame(frame, source, text));
+  // As in handleBatch: nothing of the parsed frame waits for the commit.
+  const result = await commit(deps, normalizeFrame(parseJson(await readBody(req, WIRE_LIMITS.maxBatchBytes)), source));
   sendJson(res, 200, { reportedIds: result.reportedIds, rejected: result.rejected });
 }

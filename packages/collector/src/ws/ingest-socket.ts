@@ -79,7 +79,7 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
     }
     let items;
     try {
-      items = normalizeFrame(frame, source, text);
+      items = normalizeFrame({ text, value: frame }, source);
     } catch (err) {
       deps.stats.refusedRequests += 1;
       send({ error: err instanceof HttpError ? err.message : 'malformed frame' });
