@@ -2,7 +2,7 @@ import { ONE_DAY_MS } from '../dates.js';
 import { metricsRows, type MetricsRow } from '../queries/metrics.js';
 import { bucketOf, isPersons, personOfRange, type RangeQuery } from '../queries/range.js';
 import { pairPlays, sessionRows, type SessionsRow } from '../queries/session-buckets.js';
-import { dayOf } from './ch-rows.js';
+import { dayOf, wellFormed } from './ch-rows.js';
 import type { NodePool } from './node-pool.js';
 import { overlapping, sessionAggregates, sessionsOf } from './ch-sessions.js';
 import { dayNumber, int, quote, quoteList } from './sql.js';
@@ -97,8 +97,9 @@ export async function chStoredIds(pool: NodePool, database: string, source: stri
   // events a client is unsure about are; an older one answers "not stored", is sent again,
   // and is counted once by the queries.
   const since = dayOf(Date.now() - RECEIPT_DAYS * ONE_DAY_MS);
-  const rows = await pool.rows<{ key: string }>(
-    `SELECT DISTINCT key FROM ${database}.event_keys WHERE source = ${quote(source)} AND day >= ${quote(since)} AND key IN ${quoteList(unique)}`,
+  const rows = await pool.rowsAmongKeys<{ key: string }>(
+    `SELECT DISTINCT key FROM ${database}.event_keys WHERE source = ${quote(source)} AND day >= ${quote(since)} AND key IN lookup_keys`,
+    unique.map(wellFormed),
   );
   const found = new Set(rows.map((r) => r.key));
   return unique.filter((id) => found.has(id));

@@ -49,9 +49,10 @@ async function freshFlags(pool: NodePool, database: string, rows: EventRow[], ch
   }
   const stored = new Set<string>();
   for (const [source, { days, keys }] of bySource) {
-    const found = await pool.rows<{ key: string; day: string }>(
+    const found = await pool.rowsAmongKeys<{ key: string; day: string }>(
       `SELECT DISTINCT key, toString(day) AS day FROM ${database}.event_keys
-       WHERE source = ${quote(source)} AND day IN ${quoteList([...days])} AND key IN ${quoteList([...keys])}`,
+       WHERE source = ${quote(source)} AND day IN ${quoteList([...days])} AND key IN lookup_keys`,
+      [...keys],
     );
     for (const f of found) stored.add(`${source}\n${f.day}\n${f.key}`);
   }

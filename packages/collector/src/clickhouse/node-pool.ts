@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { tsvField } from './tsv.js';
 
 /** Longest one request to a node may take before it counts as failed. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -46,12 +47,12 @@ export class NodePool {
     return this.urls[this.#current]!;
   }
 
-  async #call<T>(work: (client: ClickHouseClient) => Promise<T>, tries: number): Promise<T> {
+  async #call<T>(work: (client: ClickHouseClient, url: string) => Promise<T>, tries: number): Promise<T> {
     let last: unknown;
     for (let attempt = 0; attempt < tries; attempt++) {
       const index = this.#current;
       try {
-        return await work(this.#clients[index]!);
+        return await work(this.#clients[index]!, this.urls[index]!);
       } catch (err) {
         last = err;
         // Another call may have moved on already; move only from the node that failed.
@@ -71,6 +72,35 @@ export class NodePool {
    */
   rows<T>(query: string): Promise<T[]> {
     return this.#call(async (client) => (await client.query({ query, format: 'JSONEachRow' })).json<T>(), this.#clients.length);
+  }
+
+  /**
+   * Run a query that asks about many keys: they go beside it as the external table
+   * `lookup_keys` (one column, `key String`; the query says `key IN lookup_keys`), not as
+   * literals in its text. A server parses and analyses each literal of an `IN (…)` list: for
+   * 2,000 keys that cost it 9 ms of CPU against 1.5 ms as external data (18.16, measured), and
+   * the lookup before each insert was then over a third of the server's work under load. The
+   * client library sends no external data, so this is a plain multipart POST to the node.
+   * A read that fails is tried once on each other node.
+   *
+   * @param query - SQL with escaped literals, reading `lookup_keys`; `FORMAT JSONEachRow` is added
+   * @param keys - the keys (well-formed text: see `wellFormed`)
+   * @returns the rows
+   * @throws the last node's error
+   */
+  rowsAmongKeys<T>(query: string, keys: readonly string[]): Promise<T[]> {
+    return this.#call(async (_, url) => {
+      const form = new FormData();
+      form.append('lookup_keys', new Blob([keys.map((key) => `${tsvField(key)}\n`).join('')]), 'lookup_keys');
+      const { origin, username, password } = new URL(url);
+      const params = new URLSearchParams({ query: `${query} FORMAT JSONEachRow`, lookup_keys_structure: 'key String', lookup_keys_format: 'TabSeparated' });
+      // fetch refuses a URL with credentials in it: they go as Basic auth, as the client sends them.
+      const headers: Record<string, string> = username ? { authorization: `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString('base64')}` } : {};
+      const res = await fetch(`${origin}/?${params}`, { method: 'POST', body: form, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      const text = await res.text();
+      if (!res.ok) throw new Error(text.trim() || `ClickHouse answered ${res.status}`);
+      return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+    }, this.#clients.length);
   }
 
   /**
