@@ -1,11 +1,10 @@
-// Core client in real Chromium: bundle size, track() cost (synchronous and all main-thread
+// Core client in real Chromium: track() cost (synchronous and all main-thread
 // work per event), IndexedDB persistence rate, and the drain of a 10,000-event backlog to the
 // reference collector on loopback. Needs `pnpm build` first (bench/run.mjs is run by `pnpm bench`).
 import { createServer } from 'node:http';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { openBarePage } from './bare-cdp.mjs';
@@ -28,11 +27,9 @@ async function startPageServer() {
 }
 
 export default async function run() {
-  const bundle = readFileSync(HARNESS);
-  const rows = [
-    { area: 'core', metric: 'IIFE core + http, gzip', value: gzipSync(bundle, { level: 9 }).length / 1024, unit: 'KB', budget: 6 },
-    { area: 'core', metric: 'IIFE core + http, brotli', value: brotliCompressSync(bundle).length / 1024, unit: 'KB' },
-  ];
+  // Sizes are the cdn bench's rows (the script tag as served); the harness is only what the
+  // pages below drive.
+  const rows = [];
 
   const { startCollector } = await import(join(root, 'packages/collector/dist/index.mjs'));
   const dir = mkdtempSync(join(tmpdir(), 'tm-bench-core-'));
