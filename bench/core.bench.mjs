@@ -83,7 +83,7 @@ export default async function run() {
         const net = (k) => ((to[k] - from[k] - ((idle1[k] - idle0[k]) / (idle1.at - idle0.at)) * ms) * 1e6) / events;
         return { task: net('task'), cpu: net('cpu') };
       };
-      // The page's own platform calls in the window, counted (not timed) so the row can be
+      // The page's own platform calls in the windows, counted (not timed) so the row can be
       // split into what those calls cost alone, measured below, and everything else.
       await bare.evaluate(`(() => {
         const calls = (window.tmCalls = { requests: 0, writes: 0 });
@@ -94,22 +94,44 @@ export default async function run() {
         // Read once, then the page's own functions again, so nothing later runs through these.
         calls.done = () => ((window.fetch = fetch), (IDBDatabase.prototype.transaction = transaction), { requests: calls.requests, writes: calls.writes });
       })()`);
-      const before = collector.stats().stored;
-      const w0 = await metrics();
-      await bare.evaluate(`(async () => {
-        const tm = TM.createTidemark({ writeKey: 'wk_bench', transport: TM.httpTransport({ host: ${JSON.stringify(collector.url)} }), store: TM.indexedDbStore({ dbName: 'bench-total' }), flushInterval: 250 });
-        // Bursts of 100 per task, as a busy app would track.
-        for (let b = 0; b < 100; b++) {
-          for (let i = 0; i < 100; i++) tm.track('Item Viewed', { i, b, sku: 'sku-' + i });
-          await new Promise((r) => setTimeout(r, 0));
-        }
-      })()`);
-      for (let i = 0; i < 400 && collector.stats().stored - before < 10_000; i++) await new Promise((r) => setTimeout(r, 25));
-      const delivered = collector.stats().stored - before;
-      const total = perEvent(w0, await metrics(), 10_000);
+      /**
+       * One window: 10,000 events tracked by `client` (an expression for a page-global client,
+       * made first by `setup` when given) in bursts of 100 per task, as a busy app would track,
+       * until the collector has them all; µs per event of each metric, and how many arrived.
+       */
+      const trackWindow = async (setup, client) => {
+        const before = collector.stats().stored;
+        const from = await metrics();
+        await bare.evaluate(`(async () => {
+          ${setup}
+          for (let b = 0; b < 100; b++) {
+            for (let i = 0; i < 100; i++) ${client}.track('Item Viewed', { i, b, sku: 'sku-' + i });
+            await new Promise((r) => setTimeout(r, 0));
+          }
+        })()`);
+        for (let i = 0; i < 400 && collector.stats().stored - before < 10_000; i++) await new Promise((r) => setTimeout(r, 25));
+        return { delivered: collector.stats().stored - before, ...perEvent(from, await metrics(), 10_000) };
+      };
+      /** The median window of three (by wall time), so one burst of a shared host's steal moves it less. */
+      const medianWindow = async (windowAt) => {
+        const runs = [];
+        for (let w = 0; w < 3; w++) runs.push(await windowAt(w));
+        const byTask = [...runs].sort((a, b) => a.task - b.task);
+        return { ...byTask[1], delivered: Math.min(...runs.map((r) => r.delivered)), cpu: median(runs.map((r) => r.cpu)) };
+      };
+      // A new client and database each window, made inside it as an app's page would; the
+      // one before is closed outside it.
+      const total = await medianWindow(async (w) => {
+        await bare.evaluate('window.tmTotal?.close(1)');
+        return trackWindow(
+          `window.tmTotal = TM.createTidemark({ writeKey: 'wk_bench', transport: TM.httpTransport({ host: ${JSON.stringify(collector.url)} }), store: TM.indexedDbStore({ dbName: 'bench-total-${w}' }), flushInterval: 250 });`,
+          'window.tmTotal',
+        );
+      });
       const calls = await bare.evaluate('window.tmCalls.done()');
-      rows.push({ area: 'core', metric: `main-thread per event in all (${delivered} delivered)`, value: total.task, unit: 'µs', budget: 20 });
-      rows.push({ area: 'core', metric: 'main thread on the CPU per event in all (ThreadTime)', value: total.cpu, unit: 'µs' });
+      await bare.evaluate('window.tmTotal.close(1)');
+      rows.push({ area: 'core', metric: `main-thread per event in all (median of 3 windows; ${total.delivered} delivered in each)`, value: total.task, unit: 'µs', budget: 20 });
+      rows.push({ area: 'core', metric: 'main thread on the CPU per event in all (ThreadTime, median of the 3)', value: total.cpu, unit: 'µs' });
 
       // 2b. The same with the opt-in service worker sending (`serviceWorker`): the page only
       //     validates and persists; requests leave from the worker's thread.
@@ -119,18 +141,8 @@ export default async function run() {
         if (!navigator.serviceWorker.controller) throw new Error('the service worker did not take control');
         window.tmSw = tm;
       })()`);
-      const swBefore = collector.stats().stored;
-      const s0 = await metrics();
-      await bare.evaluate(`(async () => {
-        for (let b = 0; b < 100; b++) {
-          for (let i = 0; i < 100; i++) window.tmSw.track('Item Viewed', { i, b, sku: 'sku-' + i });
-          await new Promise((r) => setTimeout(r, 0));
-        }
-      })()`);
-      for (let i = 0; i < 400 && collector.stats().stored - swBefore < 10_000; i++) await new Promise((r) => setTimeout(r, 25));
-      const swDelivered = collector.stats().stored - swBefore;
-      const sw = perEvent(s0, await metrics(), 10_000);
-      rows.push({ area: 'core', metric: `main-thread per event in all, service worker sending (${swDelivered} delivered)`, value: sw.task, unit: 'µs', budget: 20 });
+      const sw = await medianWindow(() => trackWindow('', 'window.tmSw'));
+      rows.push({ area: 'core', metric: `main-thread per event in all, service worker sending (median of 3 windows; ${sw.delivered} delivered in each)`, value: sw.task, unit: 'µs', budget: 20 });
 
       // The platform's share, for scale: a bare fetch (GET of the collector's health route) and the
       // raw IndexedDB put rate of this Chromium, with no SDK code involved.
@@ -160,7 +172,7 @@ export default async function run() {
       // What the first row's platform calls cost alone: its requests at the 100 KB POST's cost
       // and its write transactions at the 70 KB write's (the deletes after each delivery count
       // as writes, so this errs high; reads are left out).
-      rows.push({ area: 'core', metric: `platform share of the main-thread row: its ${calls.requests} requests and ${calls.writes} write transactions at the costs above`, value: ((calls.requests * postMs + calls.writes * writeMs) * 1000) / 10_000, unit: 'µs' });
+      rows.push({ area: 'core', metric: `platform share of the main-thread row: its ${Math.round(calls.requests / 3)} requests and ${Math.round(calls.writes / 3)} write transactions a window at the costs above`, value: ((calls.requests * postMs + calls.writes * writeMs) * 1000) / 30_000, unit: 'µs' });
       rawPuts = await bare.evaluate(`(async () => {
         const db = await new Promise((res, rej) => { const r = indexedDB.open('bench-raw', 1); r.onupgradeneeded = () => r.result.createObjectStore('s'); r.onsuccess = () => res(r.result); r.onerror = rej; });
         const value = 'x'.repeat(600);
