@@ -18,7 +18,7 @@ describe.runIf(CLICKHOUSE_URL !== null)('NodePool.rowsAmongKeys', () => {
     }
   });
 
-  it('sends the credentials of the node URL as Basic auth', async () => {
+  it('sends the credentials of the node URL, on the lookups and on the client library\'s calls', async () => {
     const url = new URL(CLICKHOUSE_URL!);
     url.username = 'default';
     const good = new NodePool([url.href]);
@@ -27,6 +27,8 @@ describe.runIf(CLICKHOUSE_URL !== null)('NodePool.rowsAmongKeys', () => {
     try {
       expect(await good.rowsAmongKeys('SELECT count() AS n FROM lookup_keys', keys)).toEqual([{ n: String(keys.length) }]);
       await expect(bad.rowsAmongKeys('SELECT count() AS n FROM lookup_keys', keys)).rejects.toThrow(/password/i);
+      expect(await good.rows('SELECT 1 AS n')).toEqual([{ n: 1 }]);
+      await expect(bad.rows('SELECT 1 AS n')).rejects.toThrow(/password/i);
     } finally {
       await Promise.all([good.close(), bad.close()]);
     }
