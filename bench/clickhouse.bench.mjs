@@ -49,13 +49,13 @@ function ingest(label, flags, check, serverPids = []) {
   }, check);
 }
 
+/** The events table's columns, in the order of each line of {@link insertCeiling}. */
+const COLUMNS = 'source, day, key, ord, ver, sess_ord, user_ord, message_id, type, name, anonymous_id, user_id, session_id, session_key, user_key, client_ms, event_ms, received_ms, flags, raw, traits, starts_session';
+
 /**
  * The server's own ceiling: 5,000-row TabSeparated inserts of events shaped like the
  * collector's (built once, so this process costs little), two in flight, for 3 s.
  */
-/** The events table's columns, in the order of each line below. */
-const COLUMNS = 'source, day, key, ord, ver, sess_ord, user_ord, message_id, type, name, anonymous_id, user_id, session_id, session_key, user_key, client_ms, event_ms, received_ms, flags, raw, traits, starts_session';
-
 async function insertCeiling(url) {
   const database = 'tidemark_ceiling';
   const dir = mkdtempSync(join(tmpdir(), 'tidemark-bench-chc-'));

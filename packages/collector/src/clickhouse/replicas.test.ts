@@ -150,10 +150,10 @@ describe.runIf(!missing)('three replicas, insert_quorum=2', () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     expect([...acked].every((key) => counts.has(key))).toBe(true);
     // The killed replica comes back and catches up to the same rows. It fetches the parts
-    // written while it was down (140 inserts) from the others, which took over 10 s on a
-    // loaded 2-core CI machine: SYSTEM SYNC REPLICA waits until its queue is empty, and the loop
-    // gives it a deadline rather than a count of polls (it refuses while its ZooKeeper
-    // session is still being set up).
+    // written while it was down (140 of the 200 requests) from the others, which took over
+    // 10 s on a loaded 2-core CI machine: SYSTEM SYNC REPLICA waits until its queue is empty,
+    // and the loop gives it a deadline rather than a count of polls (the query fails while
+    // the replica's ZooKeeper session is still being set up).
     await first!.restart();
     const caughtUp = Date.now();
     let back = new Map<string, number>();
