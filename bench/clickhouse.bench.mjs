@@ -6,10 +6,11 @@
 // ClickHouse server(s) and this load generator is reported for the one-node phase, to show
 // where two shared cores go, beside the rate of the server alone (inserts sent straight to it).
 // Runs on its own: `node bench/clickhouse.bench.mjs` (after `pnpm build`).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSecondsOf } from './process-cpu.mjs';
 import { clickhouseMissing, startClickHouse } from '../packages/test-kit/src/clickhouse/cluster.mjs';
 import { drive, httpWorker, startCollector, storedEvents, withCollector } from './collector.bench.mjs';
 
@@ -17,12 +18,6 @@ const IN_FLIGHT = 64;
 const READ_KEY = 'rk_bench';
 const QUERY_EVENTS = 1_000_000;
 const CORES = availableParallelism();
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function sql(url, query) {
   const res = await fetch(`${url}/`, { method: 'POST', body: query });
@@ -35,14 +30,14 @@ async function sql(url, query) {
 function ingest(label, flags, check, serverPids = []) {
   return withCollector(label, flags, async (collector) => {
     const pids = { collector: collector.pid, clickhouse: serverPids };
-    const before = { collector: cpuSeconds(pids.collector), clickhouse: serverPids.map(cpuSeconds), self: process.cpuUsage() };
+    const before = { collector: cpuSecondsOf(pids.collector), clickhouse: serverPids.map(cpuSecondsOf), self: process.cpuUsage() };
     const result = await drive(httpWorker(collector.url), IN_FLIGHT);
     const self = process.cpuUsage(before.self);
     // µs of CPU per acknowledged event (warm-up included on both sides of the division).
     const perEvent = (cpuSecondsUsed) => (cpuSecondsUsed * 1e6) / result.allEvents;
     result.cpu = {
-      collector: perEvent(cpuSeconds(pids.collector) - before.collector),
-      clickhouse: perEvent(serverPids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - before.clickhouse[i], 0)),
+      collector: perEvent(cpuSecondsOf(pids.collector) - before.collector),
+      clickhouse: perEvent(serverPids.reduce((sum, pid, i) => sum + cpuSecondsOf(pid) - before.clickhouse[i], 0)),
       load: perEvent((self.user + self.system) / 1e6),
     };
     return result;

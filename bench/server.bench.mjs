@@ -7,13 +7,14 @@
 // takes; and the durable spool's append rate (track() calls whose promise resolved, i.e.
 // fsynced). Each server runs in its own process, as it would in production, so the client has
 // this process to itself. Needs `pnpm build` first.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSecondsOf } from './process-cpu.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const AID = 'V1StGXR8_Z5jdHi6B-myT';
@@ -24,30 +25,6 @@ const SPOOLED = 20_000;
 const ROUNDS = 3;
 const CORES = availableParallelism();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-/** Kernel clock ticks per second, the unit of /proc/<pid>/stat's CPU times (Linux only). */
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/**
- * CPU seconds a process has used so far, all its threads (user + system), or NaN where there
- * is no /proc. CPU time, unlike a rate, does not move when a shared machine's cores are taken
- * away for a while, so it says what each side costs per event even on a noisy host.
- */
-function cpuSecondsOf(pid) {
-  try {
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-
 /** Run a server process and resolve with its URL once it prints `listening on <url>`. */
 async function startProcess(args) {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
