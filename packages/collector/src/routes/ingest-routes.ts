@@ -75,6 +75,9 @@ function batchContext(context: unknown): { value: Record<string, unknown>; json:
   return { value: context as Record<string, unknown>, json };
 }
 
+/** `{}` with any spacing inside. */
+const EMPTY_OBJECT = /^\{\s*\}$/;
+
 /**
  * The text to store for each event of a batch, where it can be taken from the body instead
  * of serializing the parsed event again (see `elementTexts`): the element's own text, or, for
@@ -93,8 +96,9 @@ function storedTexts(text: string, batch: unknown[], context: { json: string } |
   return texts.map((own, i) => {
     const event = batch[i];
     if (!isRecord(event) || event.context !== undefined || !own.endsWith('}')) return undefined;
-    // `{…}` → `{…,"context":…}`; an event with no field cannot be valid, so is not stored.
-    return Object.keys(event).length ? `${own.slice(0, -1)},"context":${context.json}}` : undefined;
+    // `{…}` → `{…,"context":…}`. An empty object has no field to follow (and is refused as
+    // invalid anyway): it is left to the serializer.
+    return EMPTY_OBJECT.test(own) ? undefined : `${own.slice(0, -1)},"context":${context.json}}`;
   });
 }
 
