@@ -49,7 +49,9 @@ test('events reach the collector once through the relay while the collector’s 
     direct.push(route.request().url());
     return route.abort();
   });
-  await open(page, 'www');
+  // A minute's flush interval: the 40 tracked before the navigation wait for the page-hide
+  // path, however long the navigation takes (with 250 ms, a slow one let the timer send them).
+  await open(page, 'www', { cookie: true, flushInterval: 60_000 });
   await page.evaluate(() => {
     for (let i = 0; i < 30; i++) window.tm.track(`relay-${i}`, { i });
   });

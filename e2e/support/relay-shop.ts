@@ -20,7 +20,7 @@ const harness = readFileSync(fileURLToPath(new URL('../harness/dist/harness.js',
 
 /**
  * The shop's page: the e2e harness client on the relay of its own origin. `?cfg=` sets
- * `cookie` (the domain cookie on or off).
+ * `cookie` (the domain cookie on or off) and `flushInterval` (250 ms unless given).
  */
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head><body>
 <script src="/harness.js"></script>
@@ -30,7 +30,7 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Shop</titl
     writeKey: '${PAGE_KEY}',
     transport: TM.httpTransport({ host: location.origin, path: '/t/batch', receiptsPath: '/t/receipts' }),
     flushAt: 1000,
-    flushInterval: 250,
+    flushInterval: cfg.flushInterval || 250,
     ...(cfg.cookie && { cookie: { domain: 'shop.test' } }),
   });
 </script></body></html>`;
