@@ -44,9 +44,6 @@ function ingest(label, flags, check, serverPids = []) {
   }, check);
 }
 
-/** The events table's columns, in the order of each line of {@link insertCeiling}. */
-const COLUMNS = 'source, day, key, ord, ver, sess_ord, user_ord, message_id, type, name, anonymous_id, user_id, session_id, session_key, user_key, client_ms, event_ms, received_ms, flags, raw, traits, starts_session';
-
 /**
  * The server's own ceiling: 5,000-row TabSeparated inserts of events shaped like the
  * collector's (built once, so this process costs little), two in flight, for 3 s.
@@ -58,13 +55,20 @@ async function insertCeiling(url) {
   await setup.stop();
   rmSync(dir, { recursive: true, force: true });
   const raw = JSON.stringify({ type: 'track', messageId: 'x', event: 'Button Clicked', properties: { button: 'buy', price: 19.99 }, context: { library: { name: 'tidemark', version: '0.1.0' }, page: { url: 'https://shop.example/p/42?ref=bench' }, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' } });
+  // The columns as the collector's schema made them (the schema's own file is the one list),
+  // in table order; each line gives them in that order.
+  const columns = (await sql(url, `DESCRIBE TABLE ${database}.events FORMAT TabSeparated`)).split('\n').map((line) => line.split('\t')[0]);
   let n = 0;
   const block = () =>
     Array.from({ length: 5000 }, () => {
       n += 1;
       const ord = Date.now() * 1000 + n;
-      // The columns in the order of COLUMNS; none of these values needs a TabSeparated escape.
-      return ['wk_bench', '2025-01-01', `c${n}`, ord, 9e15 - ord, ord, ord, `c${n}`, 'track', 'Button Clicked', 'v1', '', '1', 'v1/1', 'v1', 1, 1, 1, '', raw, '', 0].join('\t');
+      const row = { source: 'wk_bench', day: '2025-01-01', key: `c${n}`, ord, ver: 9e15 - ord, sess_ord: ord, user_ord: ord, message_id: `c${n}`, type: 'track', name: 'Button Clicked', anonymous_id: 'v1', user_id: '', session_id: '1', session_key: 'v1/1', user_key: 'v1', client_ms: 1, event_ms: 1, received_ms: 1, flags: '', raw, traits: '', starts_session: 0 };
+      // None of these values needs a TabSeparated escape.
+      return columns.map((column) => {
+        if (!(column in row)) throw new Error(`insertCeiling: no value for the column ${column}`);
+        return row[column];
+      }).join('\t');
     }).join('\n');
   const bodies = Array.from({ length: 8 }, block);
   const deadline = Date.now() + 3000;
@@ -73,7 +77,7 @@ async function insertCeiling(url) {
   await Promise.all(
     [0, 1].map(async (lane) => {
       for (let i = lane; Date.now() < deadline; i += 2) {
-        await sql(url, `INSERT INTO ${database}.events (${COLUMNS}) FORMAT TabSeparated\n${bodies[i % bodies.length]}`);
+        await sql(url, `INSERT INTO ${database}.events (${columns.join(', ')}) FORMAT TabSeparated\n${bodies[i % bodies.length]}`);
         rows += 5000;
       }
     }),
