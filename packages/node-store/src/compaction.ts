@@ -42,20 +42,25 @@ export async function rewrite(files: SegmentFiles): Promise<void> {
   index.rewriteWanted = false;
   await files.closeActive();
   const old = [...index.segments.keys()];
-  const { dels } = index.takePending();
-  const entries = [...index.live];
   const fresh = await files.openActive();
-  const lines = entries.map(([key, entry]) => addRecord(key, entry.event));
+  // From here to the write, no await: the queue as it is now is what goes into the fresh
+  // segment, and every event is placed in it before the write starts. A removal made while
+  // the write runs then finds its event on disk and records the removal in the next round,
+  // after these records (placed only afterwards, an event added since the last round looked
+  // never written, and its removal was not recorded: it came back after a restart).
+  const { dels } = index.takePending();
+  const lines: string[] = [];
+  index.liveBytes = 0;
+  for (const n of old) index.segments.get(n)!.live = 0;
+  for (const [key, entry] of index.live) {
+    const line = addRecord(key, entry.event);
+    index.place(entry, fresh.n, line.length + 1);
+    lines.push(line);
+  }
   if (dels.length) lines.push(deleteRecord(dels));
   const bytes = await files.writeLines(fresh.handle, lines);
   await fresh.handle.datasync();
   index.segments.get(fresh.n)!.bytes = bytes;
-  index.liveBytes = 0;
-  entries.forEach(([key, entry], i) => {
-    if (index.live.get(key) !== entry) return; // removed while we wrote: its removal is pending
-    index.place(entry, fresh.n, lines[i]!.length + 1);
-  });
-  for (const n of old) index.segments.get(n)!.live = 0;
   for (const n of old) {
     const { name } = index.segments.get(n)!;
     try {

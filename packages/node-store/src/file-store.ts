@@ -53,6 +53,8 @@ export class FileStore implements QueueStore {
   readonly #disk: DiskMode;
   readonly #commit = new GroupCommit(() => this.#round());
   #opening: Promise<void> | undefined;
+  /** Set when `close()` is called: from then on calls work in memory only. */
+  #closing: Promise<void> | undefined;
   #releaseLock: (() => Promise<void>) | undefined;
 
   /** @param options - see {@link FileStoreOptions} */
@@ -95,16 +97,17 @@ export class FileStore implements QueueStore {
    * @example const [key] = await store.append([event]); … await store.remove([key]);
    */
   async append(events: TidemarkEvent[]): Promise<string[]> {
+    const toDisk = !this.#closing; // told at the call: close() may come while this waits
     await this.#ready;
     const index = this.#index;
     const keys: string[] = [];
     for (const event of events) {
       const key = index.newKey();
       index.live.set(key, { event, seg: 0, bytes: 0 });
-      if (this.#disk.name !== 'closed') index.pendingAdds.push(key);
+      if (toDisk) index.pendingAdds.push(key);
       keys.push(key);
     }
-    if (events.length) await this.#commit.request();
+    if (events.length && toDisk) await this.#commit.request();
     return keys;
   }
 
@@ -130,6 +133,7 @@ export class FileStore implements QueueStore {
    * @param keys - keys from {@link FileStore.peek}
    */
   async remove(keys: string[]): Promise<void> {
+    const toDisk = !this.#closing;
     await this.#ready;
     const index = this.#index;
     let written = 0;
@@ -140,7 +144,7 @@ export class FileStore implements QueueStore {
       // Never written: dropping it from memory is all it takes (the writer skips it).
       if (!entry.seg) continue;
       index.forget(entry);
-      if (this.#disk.name !== 'closed') index.pendingDels.push(key), written++;
+      if (toDisk) index.pendingDels.push(key), written++;
     }
     if (written) await this.#commit.request();
   }
@@ -153,6 +157,7 @@ export class FileStore implements QueueStore {
 
   /** Remove every event; the files are rewritten so none of them can come back after a crash. */
   async clear(): Promise<void> {
+    const toDisk = !this.#closing;
     await this.#ready;
     const index = this.#index;
     for (const [key, entry] of index.live) if (entry.seg) index.pendingDels.push(key);
@@ -160,15 +165,22 @@ export class FileStore implements QueueStore {
     index.pendingAdds = [];
     for (const segment of index.segments.values()) segment.live = 0;
     index.liveBytes = 0;
-    if (this.#disk.name === 'closed') return;
+    if (!toDisk) return;
     index.rewriteWanted = true;
     await this.#commit.request();
   }
 
   /** Finish pending writes and release the file and the directory lock. Later calls work in memory only. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return (this.#closing ??= this.#close());
+  }
+
+  async #close(): Promise<void> {
     await this.#ready;
-    if (this.#disk.name === 'closed') return;
+    // Calls made from now on queue nothing for disk, so the round that serves this request
+    // writes the last of it and no round runs after it. (When later calls still queued
+    // writes, the round they started could be writing as the file was closed here: the
+    // write failed, and their add() resolved with nothing on disk.)
     await this.#commit.request();
     this.#disk.close();
     await this.#files.closeActive();

@@ -40,6 +40,9 @@ export class QueueIndex {
   /** The next write should rewrite every queued event into a fresh segment. */
   rewriteWanted = false;
   #nextKey = 1;
+  /** The highest key replay has queued, and whether one came after a higher one. */
+  #lastKey = '';
+  #unordered = false;
 
   /**
    * A new key: sixteen digits, so string order is numeric order.
@@ -99,6 +102,7 @@ export class QueueIndex {
    */
   replay(n: number, parsed: ParsedSegment): void {
     let maxKey = this.#nextKey - 1;
+    let lastKey = this.#lastKey;
     parsed.records.forEach((record, i) => {
       if ('k' in record) {
         maxKey = Math.max(maxKey, Number(record.k) || 0);
@@ -106,6 +110,8 @@ export class QueueIndex {
         // Seen before: an interrupted rewrite left both copies. Keep the first place in the
         // order, count it in the newer file.
         if (seen) this.forget(seen);
+        else if (record.k < lastKey) this.#unordered = true;
+        else lastKey = record.k;
         const entry: Entry = { event: record.e, seg: 0, bytes: 0 };
         this.live.set(record.k, entry);
         this.place(entry, n, parsed.sizes[i]!);
@@ -118,5 +124,20 @@ export class QueueIndex {
       }
     });
     this.#nextKey = maxKey + 1;
+    this.#lastKey = lastKey;
+  }
+
+  /**
+   * Put the loaded events back in key order, when replay met them out of it: a rewrite
+   * that deleted only some of the older files (a crash between two unlinks, a file held by
+   * a virus scanner) leaves events whose only copy is in the fresh segment behind newer
+   * ones still in the older files.
+   */
+  restoreOrder(): void {
+    if (!this.#unordered) return;
+    this.#unordered = false;
+    const entries = [...this.live].sort(([a], [b]) => (a < b ? -1 : 1));
+    this.live.clear();
+    for (const [key, entry] of entries) this.live.set(key, entry);
   }
 }

@@ -35,4 +35,5 @@ export async function loadSegments(fs: StoreFs, dir: string, index: QueueIndex):
     if (parsed.corruptLines) index.damaged.add(n);
     index.replay(n, parsed);
   }
+  index.restoreOrder();
 }

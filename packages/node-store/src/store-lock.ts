@@ -39,7 +39,32 @@ function isAlive(pid: number): boolean {
 export async function acquireStoreLock(fs: StoreFs, dir: string): Promise<StoreLock> {
   const id = resolve(dir);
   if (heldHere.has(id)) return { held: false, pid: process.pid };
-  const path = join(dir, LOCK_FILE);
+  // Claimed before the first await: two stores of this process opening at once would
+  // otherwise both get here, and the second would take the first one's lock (its own PID
+  // reads as stale) and write the same files.
+  heldHere.add(id);
+  try {
+    return await takeLock(fs, join(dir, LOCK_FILE), () => heldHere.delete(id));
+  } catch (err) {
+    heldHere.delete(id);
+    throw err;
+  }
+}
+
+/** A lock file's owner, waiting a little for one another process has created but not yet written. */
+async function lockOwner(fs: StoreFs, path: string): Promise<number | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const pid = Number(new TextDecoder().decode(await fs.readFile(path)).trim());
+    if (Number.isInteger(pid) && pid > 0) return pid;
+    if (attempt === LOCK_WRITE_CHECKS) return undefined; // it died before writing its PID
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** How many times (50 ms apart) an empty lock file is read again before it counts as stale. */
+const LOCK_WRITE_CHECKS = 10;
+
+async function takeLock(fs: StoreFs, path: string, forget: () => void): Promise<StoreLock> {
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await fs.open(path, 'wx');
@@ -49,20 +74,23 @@ export async function acquireStoreLock(fs: StoreFs, dir: string): Promise<StoreL
       } finally {
         await handle.close();
       }
-      heldHere.add(id);
       return {
         held: true,
         release: async () => {
-          heldHere.delete(id);
+          forget();
           await fs.unlink(path).catch(() => {});
         },
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
     }
-    const pid = Number(new TextDecoder().decode(await fs.readFile(path)).trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) return { held: false, pid };
-    // Stale: its owner died (or wrote garbage before dying). Take it over once.
+    const pid = await lockOwner(fs, path);
+    if (pid !== undefined && pid !== process.pid && isAlive(pid)) {
+      forget();
+      return { held: false, pid };
+    }
+    // Stale: its owner died (or wrote garbage before dying), or it is our own PID left by an
+    // earlier run (this process holds no store of the directory). Take it over once.
     await fs.unlink(path).catch(() => {});
   }
 }
