@@ -101,7 +101,8 @@ export class Flusher {
    */
   #gapLeft(queued: number): number {
     if (queued >= this.#o.batchSize) return 0;
-    return Math.max(0, this.#sentAt + this.#o.sendGap - this.#o.clock.now());
+    // At most one gap, even after the clock was set back since the last request.
+    return Math.max(0, Math.min(this.#o.sendGap, this.#sentAt + this.#o.sendGap - this.#o.clock.now()));
   }
 
   /**
@@ -143,22 +144,30 @@ export class Flusher {
       // Known delivered (a keepalive request while the page was hidden, say): remove, do not resend.
       const done = entries.filter((e) => o.alreadyDelivered.delete(e.event.messageId) || !e.event.messageId);
       await o.queue.remove(done.map((e) => e.key));
-      const resolved = await this.#resolveUncertain(entries.filter((e) => !done.includes(e)).map((e) => e.event), keyOf, explicit);
-      if (!resolved) return this.#result(delivered, rejected);
-      const { events, stored } = resolved;
-      delivered += stored;
-      if (!events.length) continue;
-
-      for (const e of events) this.inFlight.add(e.messageId);
-      // Journaled before the send: a page (or worker) that dies at any moment after this line
-      // leaves these marked, so the next drainer asks before sending them again.
-      o.uncertain.mark(events.map((e) => e.messageId), o.clock.now());
-      this.#sentAt = o.clock.now();
-      const result = await o.transport.send(events, o.context).catch(
-        // Transports report failures as data; one that throws anyway is treated as a network error.
-        (err: unknown): SendResult => ({ delivered: [], rejected: [], error: new TidemarkError('network', SENTENCES ? 'The transport threw' : explain('TM20'), err) }),
-      );
-      for (const e of events) this.inFlight.delete(e.messageId);
+      o.uncertain.forget(done.map((e) => e.event.messageId));
+      const batch = entries.filter((e) => !done.includes(e)).map((e) => e.event);
+      // In flight from now, while the receipts are asked too: a hide meanwhile marks them
+      // uncertain rather than handing them to keepalive as this drain sends them.
+      for (const e of batch) this.inFlight.add(e.messageId);
+      let result: SendResult;
+      let events: TidemarkEvent[];
+      try {
+        const resolved = await this.#resolveUncertain(batch, keyOf, explicit);
+        if (!resolved) return this.#result(delivered, rejected);
+        delivered += resolved.stored;
+        events = resolved.events;
+        if (!events.length) continue;
+        // Journaled before the send: a page (or worker) that dies at any moment after this line
+        // leaves these marked, so the next drainer asks before sending them again.
+        o.uncertain.mark(events.map((e) => e.messageId), o.clock.now());
+        this.#sentAt = o.clock.now();
+        result = await o.transport.send(events, o.context).catch(
+          // Transports report failures as data; one that throws anyway is treated as a network error.
+          (err: unknown): SendResult => ({ delivered: [], rejected: [], error: new TidemarkError('network', SENTENCES ? 'The transport threw' : explain('TM20'), err) }),
+        );
+      } finally {
+        for (const e of batch) this.inFlight.delete(e.messageId);
+      }
 
       const gone = [...result.delivered, ...result.rejected.map((r) => r.messageId)];
       await o.queue.remove(gone.flatMap((id) => keyOf.get(id) ?? []));

@@ -46,6 +46,8 @@ export class HidePath {
   readonly #recent = new Map<string, TidemarkEvent>();
   readonly #handed = new Set<string>();
   readonly #rescueKey = RESCUE_PREFIX + messageId();
+  /** Hides so far: only the cleanup of the latest rescue may remove it. */
+  #hides = 0;
 
   /** Remember an event this page queued, until it is confirmed. */
   remember(event: TidemarkEvent): void {
@@ -69,8 +71,11 @@ export class HidePath {
     if (c.mayPersist) {
       try {
         if (rescueEvents(c.storage, this.#rescueKey, c.queue.unpersisted())) {
-          // The page lived on (tab switch, not navigation): once the write lands, the copy is moot.
-          void c.queue.settle().then(() => c.storage.remove(this.#rescueKey), () => {});
+          // The page lived on (tab switch, not navigation): once the write lands, the copy is
+          // moot. Unless a later hide (pagehide after visibilitychange) rescued again under
+          // the same key, with events tracked in between whose write has not landed yet.
+          const hide = ++this.#hides;
+          void c.queue.settle().then(() => hide === this.#hides && c.storage.remove(this.#rescueKey), () => {});
         }
       } catch (err) {
         c.report(new TidemarkError('storage_unavailable', SENTENCES ? 'Rescuing unsaved events on page hide failed' : explain('TM22'), err));
@@ -97,8 +102,10 @@ export class HidePath {
       const { handed, result } = c.transport.sendOnHide!(events, { writeKey: c.writeKey });
       for (const id of handed) this.#handed.add(id);
       void result.then((r: SendResult) => {
+        // The page lived to see the answer: its next drain removes these unsent. They stay
+        // marked until then, because the queue is the origin's: another tab, or the next
+        // visit after this tab closed, asks the receipts about them instead of sending them.
         for (const id of r.delivered) this.#recent.delete(id), this.#handed.delete(id), this.deliveredOnHide.add(id);
-        c.uncertain.forget(r.delivered); // the page lived to see the answer
         if (r.delivered.length) c.onDelivered(r.delivered);
       }, () => {});
     } catch (err) {

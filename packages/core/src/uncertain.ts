@@ -62,6 +62,12 @@ export class UncertainLedger {
    */
   read(now: number): { ids: Set<string>; at: number } {
     const mark = this.#read();
+    if (mark.at > now) {
+      // Marked while the clock was ahead, and it has been set back since: from now, or the
+      // grace would last until the clock caught up, holding the queue behind these events.
+      mark.at = now;
+      this.#write(mark);
+    }
     if (now - mark.at > MAX_AGE_MS) {
       if (mark.ids.length) this.#storage.remove(UNCERTAIN_KEY);
       return { ids: new Set(), at: 0 };
@@ -80,11 +86,15 @@ export class UncertainLedger {
     const mark = this.#read();
     const left = mark.ids.filter((id) => !gone.has(id));
     if (left.length === mark.ids.length) return;
+    if (left.length) this.#write({ at: mark.at, ids: left });
+    else this.#storage.remove(UNCERTAIN_KEY);
+  }
+
+  #write(mark: Mark): void {
     try {
-      if (left.length) this.#storage.set(UNCERTAIN_KEY, JSON.stringify({ at: mark.at, ids: left } satisfies Mark));
-      else this.#storage.remove(UNCERTAIN_KEY);
+      this.#storage.set(UNCERTAIN_KEY, JSON.stringify(mark));
     } catch {
-      // A record left behind only costs a receipts question later; never an event.
+      // A record left behind (or an old time kept) only costs a receipts question later; never an event.
     }
   }
 
