@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTidemark } from './client.js';
 import { localLock } from './drain-lock.js';
-import { memoryKeyValue } from './key-value.js';
+import { memoryKeyValue, type KeyValueStorage } from './key-value.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { QueueStore } from './queue-store.js';
 import { RESCUE_PREFIX } from './rescue.js';
@@ -37,6 +37,37 @@ function recordingTransport(wire: TidemarkEvent[], hideAnswers: boolean) {
       return { handed, result: hideAnswers ? Promise.resolve(answer) : new Promise<SendResult>(() => {}) };
     },
   };
+}
+
+/**
+ * One origin's localStorage seen from several tabs: a write by one tab reaches the others'
+ * `subscribe` listeners (the `storage` event), never its own.
+ */
+function originStorage() {
+  const shared = memoryKeyValue();
+  const tabs: Array<Array<(key: string, value: string | null) => void>> = [];
+  return function tab(): KeyValueStorage {
+    const own: Array<(key: string, value: string | null) => void> = [];
+    tabs.push(own);
+    const tell = (key: string, value: string | null) => tabs.filter((t) => t !== own).forEach((t) => t.forEach((l) => l(key, value)));
+    return {
+      ...shared,
+      set: (key, value) => (shared.set(key, value), tell(key, value)),
+      remove: (key) => (shared.remove(key), tell(key, null)),
+      subscribe: (listener) => (own.push(listener), () => own.splice(own.indexOf(listener), 1)),
+    };
+  };
+}
+
+/** One site's tabs: clients on one queue, lock and clock, whose requests all reach `wire`. */
+function origin() {
+  const store = memoryStore();
+  const lock = localLock();
+  const clock = manualClock();
+  const wire: TidemarkEvent[] = [];
+  const tab = (storage: KeyValueStorage, hideAnswers: boolean, lifecycle?: Lifecycle) =>
+    createTidemark({ writeKey: 'wk', transport: recordingTransport(wire, hideAnswers), store, storage, clock, lock, flushAt: 1000, flushInterval: 60_000, ...(lifecycle && { lifecycle }) });
+  return { store, clock, wire, tab };
 }
 
 describe('page hide, against what overlaps it', () => {
@@ -97,21 +128,18 @@ describe('page hide, against what overlaps it', () => {
     ['the next visit, after the tab closed', false],
   ] as const) {
     it(`asks the receipts, instead of sending again, about what a hidden tab's keepalive delivered: ${title}`, async () => {
-      const store = memoryStore();
+      const { store, clock, wire, tab } = origin();
       const storage = memoryKeyValue();
-      const lock = localLock();
-      const clock = manualClock();
-      const wire: TidemarkEvent[] = [];
       const page = pageLifecycle();
       // The visitor switches away (the page lives on and sees the keepalive's answer)…
-      const hidden = createTidemark({ writeKey: 'wk', transport: recordingTransport(wire, true), store, storage, lifecycle: page.lifecycle, clock, lock, flushAt: 1000, flushInterval: 60_000 });
+      const hidden = tab(storage, true, page.lifecycle);
       hidden.track('read-article');
       await tick();
       page.hide();
       await tick();
       // … then drains elsewhere: another tab, or this tab's next visit once it was closed.
       if (!otherTab) page.hide();
-      const other = createTidemark({ writeKey: 'wk', transport: recordingTransport(wire, true), store, storage, clock, lock, flushAt: 1000, flushInterval: 60_000 });
+      const other = tab(storage, true);
       await tick();
       const flushed = other.flush();
       await clock.advance(UNCERTAIN_GRACE_MS);
@@ -120,6 +148,23 @@ describe('page hide, against what overlaps it', () => {
       expect(await store.count()).toBe(0);
     });
   }
+
+  it('does not hand keepalive the events another tab has delivered', async () => {
+    const { wire, tab } = origin();
+    const storage = originStorage();
+    const page = pageLifecycle();
+    const a = tab(storage(), false, page.lifecycle);
+    const b = tab(storage(), false);
+    a.track('from-a');
+    await tick();
+    await b.flush(); // tab B drains the origin's queue, tab A's event with it
+    expect(named(wire, 'from-a')).toBe(1);
+    a.track('after');
+    await tick();
+    page.hide(); // the visitor closes tab A
+    expect(named(wire, 'from-a')).toBe(1);
+    expect(named(wire, 'after')).toBe(1); // what no drain has taken still goes by keepalive
+  });
 
   it('removes what its own keepalive delivered without a receipts question once it is shown again', async () => {
     const store = memoryStore();

@@ -112,6 +112,29 @@ describe('sending', () => {
     expect(errors.map((e) => e.code)).toContain('rejected');
   });
 
+  it('removes what a request delivered although consent went pending and back to granted while it was out', async () => {
+    const { client, transport } = setup({ flushAt: 1000, consent: 'granted' });
+    let answer!: () => void;
+    const sent: string[] = [];
+    const record = transport.send.bind(transport);
+    transport.send = (events, context) => {
+      sent.push(...names(events));
+      // The first request answers when the test says; the rest at once.
+      return sent.length > events.length ? record(events, context) : new Promise((resolve) => (answer = () => resolve(record(events, context))));
+    };
+    client.track('a');
+    const first = client.flush();
+    await new Promise((r) => setTimeout(r, 10));
+    client.setConsent('pending'); // the consent banner is opened again: the queue moves to memory…
+    await new Promise((r) => setTimeout(r, 10));
+    client.setConsent('granted'); // … and back, every event with a new key
+    await new Promise((r) => setTimeout(r, 10));
+    answer();
+    await first;
+    await client.flush();
+    expect(sent.filter((n) => n === 'a')).toHaveLength(1);
+  });
+
   it('stops on unauthorized and keeps the events', async () => {
     const { client, clock, transport, store, errors } = setup({ flushAt: 1 });
     transport.answer(() => ({ delivered: [], stop: true, error: new TidemarkError('unauthorized', 'HTTP 401') }));

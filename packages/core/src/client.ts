@@ -108,6 +108,8 @@ export class Tidemark {
     this.#unsubscribe.push(
       this.#lifecycle.onOnline(() => this.#online()),
       this.#lifecycle.onHide(() => this.#hidden()),
+      // Taken by another tab's drain: that tab sends them (or leaves them marked).
+      this.#uncertain.watch((ids) => this.#hide.forget(ids)),
     );
     // A session starts with the client (as in Amplitude), and a backlog left by an earlier
     // page or a crash goes out soon after start.

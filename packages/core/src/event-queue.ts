@@ -45,6 +45,7 @@ export class EventQueue {
   /** The batch of a write queued behind a running one, which later ticks join until it starts. */
   #open: TidemarkEvent[] | undefined;
   #approx = 0;
+  #moves = 0;
   readonly #opts: EventQueueOptions;
 
   /**
@@ -59,6 +60,11 @@ export class EventQueue {
   /** The store in use. */
   get store(): QueueStore {
     return this.#store;
+  }
+
+  /** How many times the queue moved to another store: each move gives every event a new key. */
+  get moves(): number {
+    return this.#moves;
   }
 
   /** Events known to be queued (other tabs' additions are learnt at the next count). */
@@ -172,6 +178,7 @@ export class EventQueue {
         left -= entries.length;
       }
       this.#approx = await store.count();
+      this.#moves++;
       return { store, result: undefined };
     });
   }

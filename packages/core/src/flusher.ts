@@ -7,6 +7,12 @@ import type { TidemarkEvent } from './types.js';
 import { UNCERTAIN_GRACE_MS } from './uncertain.js';
 import type { FlusherOptions, FlushResult } from './flusher-options.js';
 
+/** A batch as peeked: each event's key, and how many moves the queue had made then. */
+interface Peeked {
+  moves: number;
+  keys: Map<string, string>;
+}
+
 /**
  * Moves events from the queue to the transport: on `flushAt`, every `flushInterval`, when
  * back online and on demand. One drain at a time per client, one per origin through the
@@ -140,7 +146,7 @@ export class Flusher {
         this.schedule(gap);
         break;
       }
-      const keyOf = new Map(entries.map((e) => [e.event.messageId, e.key]));
+      const peeked: Peeked = { moves: o.queue.moves, keys: new Map(entries.map((e) => [e.event.messageId, e.key])) };
       // Known delivered (a keepalive request while the page was hidden, say): remove, do not resend.
       const done = entries.filter((e) => o.alreadyDelivered.delete(e.event.messageId) || !e.event.messageId);
       await o.queue.remove(done.map((e) => e.key));
@@ -152,7 +158,7 @@ export class Flusher {
       let result: SendResult;
       let events: TidemarkEvent[];
       try {
-        const resolved = await this.#resolveUncertain(batch, keyOf, explicit);
+        const resolved = await this.#resolveUncertain(batch, peeked, explicit);
         if (!resolved) return this.#result(delivered, rejected);
         delivered += resolved.stored;
         events = resolved.events;
@@ -170,7 +176,7 @@ export class Flusher {
       }
 
       const gone = [...result.delivered, ...result.rejected.map((r) => r.messageId)];
-      await o.queue.remove(gone.flatMap((id) => keyOf.get(id) ?? []));
+      await o.queue.remove(await this.#keys(gone, peeked));
       o.uncertain.forget(gone); // sent while the page hid and answered after all
       delivered += result.delivered.length;
       rejected += result.rejected.length;
@@ -217,7 +223,7 @@ export class Flusher {
    * @returns the events to send and how many were found delivered, or `undefined` when the
    *   drain must stop for now (within the grace after a hide, or the question failed)
    */
-  async #resolveUncertain(events: TidemarkEvent[], keyOf: Map<string, string>, explicit: boolean): Promise<{ events: TidemarkEvent[]; stored: number } | undefined> {
+  async #resolveUncertain(events: TidemarkEvent[], peeked: Peeked, explicit: boolean): Promise<{ events: TidemarkEvent[]; stored: number } | undefined> {
     const o = this.#o;
     const { ids, at } = o.uncertain.read(o.clock.now());
     const doubtful = ids.size ? events.filter((e) => ids.has(e.messageId)).map((e) => e.messageId) : [];
@@ -246,10 +252,25 @@ export class Flusher {
     if (answer.unsupported) this.#noReceipts = true;
     const asked = new Set(doubtful);
     const stored = new Set(answer.stored.filter((id) => asked.has(id)));
-    await o.queue.remove([...stored].flatMap((id) => keyOf.get(id) ?? []));
+    await o.queue.remove(await this.#keys([...stored], peeked));
     if (stored.size) o.onDelivered([...stored]);
     o.uncertain.forget(doubtful);
     return { events: events.filter((e) => !stored.has(e.messageId)), stored: stored.size };
+  }
+
+  /**
+   * The store keys of peeked events: the peek's, or found again among the oldest once a
+   * consent change has moved the queue to another store (where every event has a new key,
+   * and removing by the old ones removed nothing: the events went out again).
+   */
+  async #keys(ids: string[], peeked: Peeked): Promise<string[]> {
+    const queue = this.#o.queue;
+    if (queue.moves !== peeked.moves) {
+      const entries = await queue.peek(this.#o.batchSize);
+      peeked.moves = queue.moves;
+      peeked.keys = new Map(entries.map((e) => [e.event.messageId, e.key]));
+    }
+    return ids.flatMap((id) => peeked.keys.get(id) ?? []);
   }
 
   #result(delivered: number, rejected: number, error?: TidemarkError): FlushResult {

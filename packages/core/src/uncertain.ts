@@ -98,13 +98,29 @@ export class UncertainLedger {
     }
   }
 
-  #read(): Mark {
-    try {
-      const mark = JSON.parse(this.#storage.get(UNCERTAIN_KEY) ?? 'null') as Partial<Mark> | null;
-      if (mark && typeof mark.at === 'number' && Array.isArray(mark.ids)) return { at: mark.at, ids: mark.ids.filter((id) => typeof id === 'string') };
-    } catch {
-      // A damaged record marks nothing: its events are re-sent and deduped by the collector.
-    }
-    return { at: 0, ids: [] };
+  /**
+   * Tell `listener` the IDs of the record each time another tab changes it. A drain marks
+   * its batch here before sending it, so this is how a page learns that another tab's drain
+   * has taken events it queued: it need not hand them to keepalive when it hides.
+   *
+   * @param listener - told the IDs the record holds now
+   * @returns stop listening
+   */
+  watch(listener: (ids: string[]) => void): () => void {
+    return this.#storage.subscribe?.((key, value) => key === UNCERTAIN_KEY && listener(parseMark(value).ids)) ?? (() => {});
   }
+
+  #read(): Mark {
+    return parseMark(this.#storage.get(UNCERTAIN_KEY));
+  }
+}
+
+function parseMark(text: string | null): Mark {
+  try {
+    const mark = JSON.parse(text ?? 'null') as Partial<Mark> | null;
+    if (mark && typeof mark.at === 'number' && Array.isArray(mark.ids)) return { at: mark.at, ids: mark.ids.filter((id) => typeof id === 'string') };
+  } catch {
+    // A damaged record marks nothing: its events are re-sent and deduped by the collector.
+  }
+  return { at: 0, ids: [] };
 }
