@@ -9,8 +9,10 @@ export class EventProblem {
 }
 
 // Control characters have no place in IDs; excluding them also keeps IDs apart from the
-// separator of the Nucleus dedupe keys.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+// separator of the Nucleus dedupe keys. Nor do lone surrogates: both stores turn each into
+// U+FFFD, so two different IDs would become one key (the second event was answered stored
+// as a duplicate and lost).
+const NOT_PRINTABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Read an ID-like string field.
@@ -27,7 +29,7 @@ export function idField(record: JsonRecord, field: string, required: boolean): s
     if (required) throw new EventProblem(`${field} is required`);
     return null;
   }
-  if (typeof value !== 'string' || value === '' || value.length > WIRE_LIMITS.maxIdLength || CONTROL.test(value)) {
+  if (typeof value !== 'string' || value === '' || value.length > WIRE_LIMITS.maxIdLength || NOT_PRINTABLE.test(value)) {
     throw new EventProblem(`${field} must be a non-empty string of at most ${WIRE_LIMITS.maxIdLength} printable characters`);
   }
   return value;
@@ -51,6 +53,8 @@ export function nameField(record: JsonRecord, field: string, required: boolean):
   if (typeof value !== 'string' || value.trim() === '' || value.length > WIRE_LIMITS.maxEventNameLength) {
     throw new EventProblem(`${field} must be a non-empty string of at most ${WIRE_LIMITS.maxEventNameLength} characters`);
   }
+  // SQLite reads a text column back only up to a NUL: the name would become another one.
+  if (value.includes('\u0000')) throw new EventProblem(`${field} must not contain a NUL character`);
   return value;
 }
 
@@ -79,7 +83,7 @@ export function objectField(record: JsonRecord, field: string): JsonRecord | nul
 export function sessionIdOf(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'string' && value !== '' && value.length <= WIRE_LIMITS.maxIdLength && !CONTROL.test(value)) return value;
+  if (typeof value === 'string' && value !== '' && value.length <= WIRE_LIMITS.maxIdLength && !NOT_PRINTABLE.test(value)) return value;
   throw new EventProblem('sessionId must be a number or a non-empty string');
 }
 

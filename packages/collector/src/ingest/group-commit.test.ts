@@ -102,6 +102,24 @@ describe('GroupCommitter', () => {
     expect(commits).toEqual([5, 3, 7]);
   });
 
+  it('resolves settled() only once every earlier group is written, though two in flight finish out of order (ClickHouse)', async () => {
+    // A writer that runs two groups at once, the first slower than the second.
+    let first = true;
+    const { committer } = setup(1, (writer) => ({
+      write: async (rows, touches, nowMs) => {
+        const wait = first ? 100 : 10;
+        first = false;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        return writer.write(rows, touches, nowMs);
+      },
+      close: () => writer.close(),
+    }));
+    const all = [committer.submit(rows(1), []), committer.submit(rows(1), [])];
+    await committer.settled();
+    expect(stored()).toBe(2);
+    await Promise.all(all);
+  });
+
   it('resolves drained() once everything submitted has been committed', async () => {
     const { committer } = setup(2000);
     const pending = committer.submit(rows(4), []);

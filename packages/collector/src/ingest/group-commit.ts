@@ -57,8 +57,8 @@ export class GroupCommitter {
   #pending: Pending[] = [];
   #scheduled: { cancel(): void } | null = null;
   #writing = 0;
-  /** Settles with the newest submission. */
-  #last: Promise<void> = Promise.resolve();
+  /** Submissions not yet committed or failed (each settles, never rejects). */
+  readonly #unsettled = new Set<Promise<void>>();
   #idle: Array<() => void> = [];
 
   /**
@@ -87,21 +87,24 @@ export class GroupCommitter {
       this.#pendingRows += rows.length;
       this.#schedule();
     });
-    this.#last = outcome.then(
+    const done = outcome.then(
       () => {},
       () => {},
     );
+    this.#unsettled.add(done);
+    void done.then(() => this.#unsettled.delete(done));
     return outcome;
   }
 
   /**
    * Resolve once everything submitted before this call is committed or failed (what comes
-   * later is not waited for). Groups commit in order on one writer, so the last one is enough.
+   * later is not waited for). Every one of them: with two groups in flight (ClickHouse) the
+   * earlier may finish last.
    *
    * @returns a promise that never rejects
    */
   settled(): Promise<void> {
-    return this.#last;
+    return Promise.all(this.#unsettled).then(() => {});
   }
 
   /** Requests waiting for a commit (not counting the one being written). */

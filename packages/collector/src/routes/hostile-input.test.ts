@@ -73,6 +73,40 @@ forEachStore(() => {
     });
   });
 
+  describe('text the stores would change (defect 9)', () => {
+    it('refuses messageIds with a lone surrogate (both stores turn it into U+FFFD, making two IDs one) and stores the rest', async () => {
+      tc = await startTestCollector();
+      const good = trackEvent();
+      const res = await tc.post('/v1/batch', { batch: [trackEvent({ messageId: 'dup\ud800', event: 'A' }), good, trackEvent({ messageId: 'dup\udbff', event: 'B' })] });
+      expect(res.status).toBe(200);
+      expect(res.body.rejected.map((r: { messageId: string; reason: string }) => [r.messageId, r.reason])).toEqual([
+        ['dup\ud800', expect.stringMatching(/messageId must be .* printable characters/)],
+        ['dup\udbff', expect.stringMatching(/messageId must be .* printable characters/)],
+      ]);
+      expect((await tc.get('/v1/export/events')).body.items.map((i: { messageId: string }) => i.messageId)).toEqual([good.messageId]);
+      // A pair that makes one character is a proper ID.
+      const emoji = trackEvent({ messageId: 'tide-\ud83c\udf0a' });
+      expect((await tc.post('/v1/batch', { batch: [emoji] })).body.rejected).toEqual([]);
+      expect((await tc.post('/v1/receipts', { messageIds: [emoji.messageId] })).body.stored).toEqual([emoji.messageId]);
+    });
+
+    it('refuses an event name with a NUL (SQLite reads it back cut short, as another name)', async () => {
+      tc = await startTestCollector();
+      const res = await tc.post('/v1/batch', { batch: [trackEvent({ event: 'Sign\u0000Up' }), trackEvent({ event: 'Sign' })] });
+      expect(res.body.rejected.map((r: { reason: string }) => r.reason)).toEqual(['event must not contain a NUL character']);
+      expect((await tc.get('/v1/export/events')).body.items.map((i: { name: string }) => i.name)).toEqual(['Sign']);
+    });
+
+    it('answers a batch context nested too deeply to serialize with 400, not 500', async () => {
+      tc = await startTestCollector();
+      const depth = 100_000;
+      const body = `{"batch":[${JSON.stringify(trackEvent())}],"context":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+      const res = await tc.post('/v1/batch', body);
+      expect([res.status, res.body.message]).toEqual([400, 'context is nested too deeply']);
+      expect((await tc.post('/v1/batch', { batch: [trackEvent()] })).status).toBe(200);
+    });
+  });
+
   describe('WebSocket heartbeat (defect 8)', () => {
     it('keeps sockets that answer pings, ingest and live alike, across many ping intervals', async () => {
       tc = await startTestCollector({ pingIntervalMs: 100 });

@@ -70,7 +70,13 @@ async function commit(deps: RouteDeps, items: Normalized[]): Promise<IngestResul
 function batchContext(context: unknown): { value: Record<string, unknown>; json: string } | undefined {
   if (context === undefined) return undefined;
   if (!isRecord(context)) throw new HttpError(400, 'bad_request', 'context must be an object, shared by every event of the batch');
-  const json = JSON.stringify(context);
+  let json: string;
+  try {
+    json = JSON.stringify(context);
+  } catch {
+    // Nested deeper than the stack (about 10^5 levels fit in a body): checked before the events are.
+    throw new HttpError(400, 'bad_request', 'context is nested too deeply');
+  }
   if (Buffer.byteLength(json) > WIRE_LIMITS.maxEventBytes) throw new HttpError(400, 'bad_request', `context must be at most ${WIRE_LIMITS.maxEventBytes / 1024} KB of JSON`);
   return { value: context as Record<string, unknown>, json };
 }
