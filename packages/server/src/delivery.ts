@@ -161,8 +161,11 @@ export class Delivery {
   async #drain(): Promise<void> {
     await this.#ready;
     await this.#intake.settled();
+    this.#paused = false; // flush(), close() and the timer each lift a pause
     let remaining = this.#queue.length;
-    while (remaining > 0 && !this.#closer.closed) {
+    // Until a batch comes back with a pause (a refused key, retries used up): it went back to
+    // the front, and going on would send the same events again instead of the rest.
+    while (remaining > 0 && !this.#closer.closed && !this.#paused) {
       if (this.#inFlight.size >= this.#o.maxConcurrentRequests) {
         await Promise.race(this.#inFlight);
         continue;
@@ -245,8 +248,9 @@ export class Delivery {
     this.#room.update(this.#held, this.#heldBytes);
   }
 
+  /** Send at `flushAt`, or with anything queued while calls wait for room (the wait mark may lie below `flushAt`). */
   readonly #pump = (): void => {
-    while (!this.#paused && this.#inFlight.size < this.#o.maxConcurrentRequests && this.#queue.length >= this.#o.flushAt) {
+    while (!this.#paused && this.#inFlight.size < this.#o.maxConcurrentRequests && (this.#queue.length >= this.#o.flushAt || (this.#room.waiting && this.#queue.length > 0))) {
       if (this.#startBatch(Infinity) === 0) break;
     }
   };

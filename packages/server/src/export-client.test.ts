@@ -84,6 +84,21 @@ describe('createExportClient', () => {
     expect(urls.map((u) => u.pathname + u.search)).toEqual(['/v1/export/events?pageSize=10&start=1440990000&end=1441076400&events=Odd%2CEven', '/v1/export/sessions?cursor=abc', '/v1/export/users']);
   });
 
+  it('calls the global fetch as a plain function, as Workers and browsers require', async () => {
+    const real = globalThis.fetch;
+    // Workers and browsers throw when fetch is called as another object's method.
+    globalThis.fetch = function (this: unknown, input: RequestInfo | URL, init?: RequestInit) {
+      if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation');
+      return real(input, init);
+    } as typeof fetch;
+    try {
+      const page = await createExportClient({ host, readKey: 'rk_test' }).exportEvents({ pageSize: 5 });
+      expect(page.items).toHaveLength(5);
+    } finally {
+      globalThis.fetch = real;
+    }
+  });
+
   it('pages until empty, then resumes from the saved cursor with only new rows', async () => {
     const exporter = createExportClient({ host, readKey: 'rk_test' });
     const run = exporter.pages<{ id: number }>('events', { pageSize: 10 });

@@ -1,4 +1,5 @@
 import { TidemarkError, type JsonObject } from '@tidemark/core';
+import { globalFetch } from './node-http-fetch.js';
 import { endpointOf, integerIn } from './server-options.js';
 import { ExportRun, type ExportPage } from './export-run.js';
 import { rangeParams, reportName, reportOf, type AttributionModel, type AttributionQuery, type AttributionReport, type AttributionRow, type FunnelQuery, type FunnelReport, type FunnelStep } from './export-reports.js';
@@ -65,7 +66,7 @@ export class ExportClient {
     this.#host = endpointOf(options.host, '');
     this.#auth = `Bearer ${options.readKey}`;
     this.#timeout = integerIn('timeout', options.timeout, 30_000, 1_000, 120_000);
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#fetch = options.fetch ?? globalFetch<typeof fetch>()!;
   }
 
   /**

@@ -33,6 +33,8 @@ async function serve(options: Omit<MiddlewareBindOptions, 'client'>): Promise<st
   app = createServer((req: IncomingMessage, res: ServerResponse) => {
     middleware(req, res, () => {
       if (req.url === '/own') res.setHeader('set-cookie', 'cart=1; Path=/');
+      // Headers handed to writeHead replace those set before it.
+      if (req.url === '/write-head') res.writeHead(200, { 'Set-Cookie': 'cart=1; Path=/', 'content-type': 'text/plain' });
       res.end('ok');
     });
   });
@@ -54,6 +56,12 @@ describe('issueCookies', () => {
     const base = await serve({ issueCookies: { domain: 'shop.test', maxAgeDays: 30 } });
     const res = await fetch(`${base}/own`, { headers: { 'x-tidemark-anonymous-id': AID, 'x-forwarded-proto': 'https' } });
     expect(res.headers.getSetCookie()).toEqual(['cart=1; Path=/', `tm_aid=${AID}; Max-Age=${30 * 86_400}; Path=/; SameSite=Lax; Domain=shop.test; Secure`]);
+  });
+
+  it('keeps the cookies when the app passes its own Set-Cookie to writeHead', async () => {
+    const base = await serve({ issueCookies: true });
+    const res = await fetch(`${base}/write-head`, { headers: { cookie: `tm_aid=${AID}` } });
+    expect(res.headers.getSetCookie()).toEqual(['cart=1; Path=/', `tm_aid=${AID}; Max-Age=${YEAR_400}; Path=/; SameSite=Lax`]);
   });
 
   it('issues nothing for forged IDs, body IDs, or with the option off', async () => {

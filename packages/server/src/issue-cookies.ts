@@ -101,6 +101,14 @@ export function appendNodeCookies(res: unknown, cookies: string[]): void {
   const writeHead = r.writeHead;
   r.writeHead = function (this: NodeResponse, ...args: unknown[]) {
     try {
+      // Headers given to writeHead itself replace those set before: ours go in with theirs.
+      const given = args.length > 1 ? (args[args.length - 1] as Record<string, unknown> | null) : undefined;
+      const name = given && typeof given === 'object' && !Array.isArray(given) ? Object.keys(given).find((k) => k.toLowerCase() === 'set-cookie') : undefined;
+      if (name !== undefined) {
+        const theirs = given![name];
+        args[args.length - 1] = { ...given, [name]: [...(Array.isArray(theirs) ? theirs : [theirs]).map(String), ...cookies] };
+        return writeHead.apply(this, args);
+      }
       const prev = this.getHeader('set-cookie');
       const list = prev === undefined ? [] : Array.isArray(prev) ? prev.map(String) : [String(prev)];
       this.setHeader('set-cookie', [...list, ...cookies]);

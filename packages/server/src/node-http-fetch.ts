@@ -28,6 +28,17 @@ interface NodeHttp {
 }
 
 /**
+ * The global `fetch`, called as a plain function. Kept on an object and called as its method
+ * (`this.#fetch(…)`), it throws "Illegal invocation" in Workers and browsers, so every send
+ * would look like a network failure.
+ *
+ * @returns the wrapper, or undefined where there is no global `fetch`
+ */
+export function globalFetch<F>(): F | undefined {
+  return typeof globalThis.fetch === 'function' ? (((input: never, init: never) => globalThis.fetch(input, init)) as F) : undefined;
+}
+
+/**
  * A `fetch`-shaped POST over Node's own `http`/`https` with keep-alive sockets: a third to a
  * fifth of the CPU of the built-in `fetch` (undici and its web streams) per batch request,
  * which is what lets one process deliver tens of thousands of events a second. Loaded through

@@ -63,6 +63,26 @@ describe('bounds and backpressure', () => {
     expect(drops).toEqual([]);
   });
 
+  for (const [bound, options, blob, count] of [
+    ['maxQueueSize at flushAt', { maxQueueSize: 100, flushAt: 100 }, '', 200],
+    ['maxQueueBytes, with few large events', { maxQueueBytes: 1024 * 1024, flushAt: 50 }, 'x'.repeat(25_000), 60],
+  ] as const) {
+    it(`sends what is queued when callers wait for room below flushAt, with no timer (${bound})`, async () => {
+      const tm = client(options);
+      let calls = 0;
+      const producer = (async () => {
+        for (let i = 0; i < count; i++) {
+          await tm.track({ event: 'Awaited', properties: { i, blob } });
+          calls++;
+        }
+      })();
+      await Promise.race([producer, tick(3_000)]);
+      expect(calls).toBe(count);
+      await tm.flush();
+      expect(server.events.map((e) => e.properties?.i)).toEqual([...Array(count).keys()]);
+    });
+  }
+
   it('bounds the bytes held: past maxQueueBytes the oldest go, counted, and waiting calls resolve once there is room', async () => {
     const tm = client({ maxQueueBytes: 1024 * 1024, flushAt: 100 });
     const blob = 'x'.repeat(20_000);

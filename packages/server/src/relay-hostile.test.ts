@@ -1,6 +1,8 @@
+import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '@tidemark/protocol';
 import { testEvent } from '@tidemark/test-kit';
+import { tidemarkRelay } from './relay.js';
 import { basic, batchOf, PAGE_KEY, SERVER_KEY, startRelaySite, type RelaySite } from './test-support/relay-site.js';
 
 let site: RelaySite;
@@ -83,5 +85,49 @@ describe('the relay as a Fetch handler', () => {
     expect(await refused(site.relay.fetch(request('/t/batch', { body: 'x'.repeat(600 * 1024) })), 413)).toMatch(/over/);
     expect(await refused(site.relay.fetch(request('/t/batch', { body: 'not json' })), 400)).toMatch(/not JSON/);
     expect(site.collector.requests).toEqual([]);
+  });
+});
+
+describe('the relay and a slow or unusual peer', () => {
+  /** A batch upload that sends its headers and ten bytes of its body, then stalls. */
+  async function stalledUpload(): Promise<Socket> {
+    const socket = connect(Number(new URL(site.url).port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const body = JSON.stringify(batchOf(1));
+    socket.write(`POST /t/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: ${basic(PAGE_KEY)}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return socket;
+  }
+
+  it('answers receipts questions and other batches while one upload stalls', async () => {
+    await site.close();
+    site = await startRelaySite({ maxConcurrent: 4, timeout: 1000 });
+    const socket = await stalledUpload();
+    try {
+      expect(site.relay.inFlight).toBe(1);
+      const asked = Promise.all([1, 2, 3].map(() => site.post('/t/receipts', { messageIds: ['id_aaaaaaaa'] }).then((r) => r.status)));
+      // The collector's own answer (the fake one has no receipts: 404), not a wait for the upload.
+      expect(await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 3_000, 'no answer in 3 s'))])).toEqual([404, 404, 404]);
+      expect((await site.post('/t/batch', batchOf(1))).status).toBe(200);
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  it('counts the requests being relayed, and passes a 204 back', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const relay = tidemarkRelay({
+      writeKey: SERVER_KEY,
+      browserWriteKeys: [PAGE_KEY],
+      host: 'http://127.0.0.1:9',
+      fetch: (async () => (await gate, new Response(null, { status: 204 }))) as unknown as typeof fetch,
+    });
+    const pending = relay.fetch(new Request('http://site/t/batch', { method: 'POST', headers: json, body: JSON.stringify(batchOf(1)) }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(relay.inFlight).toBe(1);
+    release();
+    expect((await pending).status).toBe(204);
+    expect(relay.inFlight).toBe(0);
   });
 });

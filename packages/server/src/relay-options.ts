@@ -1,6 +1,6 @@
 import { TidemarkError } from '@tidemark/core';
 import { LIMITS } from '@tidemark/protocol';
-import { createNodeHttpFetch, type FetchLike } from './node-http-fetch.js';
+import { createNodeHttpFetch, globalFetch, type FetchLike } from './node-http-fetch.js';
 import { DEFAULT_HOST, endpointOf, integerIn } from './server-options.js';
 
 /** Options of {@link tidemarkRelay}. */
@@ -82,7 +82,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     maxBodyBytes: integerIn('maxBodyBytes', options.maxBodyBytes, LIMITS.maxBatchBytes, 1024, 5 * 1024 * 1024),
     maxConcurrent: integerIn('maxConcurrent', options.maxConcurrent, 16, 1, 1024),
     timeout: integerIn('timeout', options.timeout, 10_000, 1_000, 60_000),
-    fetch: (options.fetch as FetchLike | undefined) ?? own ?? (globalThis.fetch as unknown as FetchLike),
+    fetch: (options.fetch as FetchLike | undefined) ?? own ?? globalFetch<FetchLike>()!,
     close: own?.close,
   };
 }

@@ -76,15 +76,19 @@ export function tidemarkRelay(options: RelayOptions): TidemarkRelay {
     if (inFlight >= o.maxConcurrent) return refusal({ status: 503, message: 'the relay is busy; try again shortly' }, { 'Retry-After': '1' });
     inFlight++;
     try {
+      const checked = await readChecked(o, request, route);
+      if ('status' in checked) return checked;
+      const url = route === checkBatch ? o.batchUrl : o.receiptsUrl;
       if (route === checkReceipts) {
         // The question names events a page-hide beacon may still be carrying through this
         // relay: asked before that forward lands, the collector would say "not stored" and the
-        // page would send them again. Asked after the batches now in flight (each bounded by
-        // `timeout`), its answer counts them.
+        // page would send them again. Asked after the forwards now in flight (each bounded by
+        // `timeout`; bodies still arriving are not waited for, so one stalled upload cannot
+        // hold every visitor's question), its answer counts them.
         await Promise.allSettled([...batches]);
-        return await relay(o, request, route);
+        return await forward(o, url, checked.body);
       }
-      const answer = relay(o, request, route);
+      const answer = forward(o, url, checked.body);
       batches.add(answer);
       try {
         return await answer;
@@ -107,7 +111,7 @@ export function tidemarkRelay(options: RelayOptions): TidemarkRelay {
       .then((answer) => writeNodeAnswer(res, answer))
       .catch(() => undefined); // a response object that cannot be written: the client is gone
   };
-  return Object.assign(middleware, {
+  const relayApi = Object.assign(middleware, {
     fetch: async (request: Request): Promise<Response> => {
       let answer: RelayAnswer;
       try {
@@ -117,17 +121,20 @@ export function tidemarkRelay(options: RelayOptions): TidemarkRelay {
       } catch {
         answer = unreadable();
       }
-      return new Response(answer.body, { status: answer.status, headers: answer.headers });
-    },
-    get inFlight() {
-      return inFlight;
+      // 204, 205 and 304 have no body, and a Response refuses one (even an empty string).
+      return new Response(NO_BODY.has(answer.status) ? null : answer.body, { status: answer.status, headers: answer.headers });
     },
     close: () => o.close?.(),
   });
+  // A getter of its own: Object.assign would copy the count once, as 0.
+  return Object.defineProperty(relayApi, 'inFlight', { get: () => inFlight, enumerable: true }) as TidemarkRelay;
 }
 
-/** Check one request and forward it; every refusal happens before anything is sent. */
-async function relay(o: ResolvedRelayOptions, request: RelayRequest, check: (body: unknown) => Checked): Promise<RelayAnswer> {
+/** Statuses whose responses have no body. */
+const NO_BODY = new Set([204, 205, 304]);
+
+/** Read and check one request: the body to forward, or the refusal (every refusal happens before anything is sent). */
+async function readChecked(o: ResolvedRelayOptions, request: RelayRequest, check: (body: unknown) => Checked): Promise<RelayAnswer | { body: string }> {
   const encoding = request.header('content-encoding').trim().toLowerCase();
   if (encoding && encoding !== 'identity') return refusal({ status: 415, message: 'send uncompressed bodies to the relay (httpTransport without compress)' });
   if (!acceptedType(request.header('content-type'))) return refusal({ status: 415, message: 'Content-Type must be application/json or text/plain' });
@@ -145,8 +152,7 @@ async function relay(o: ResolvedRelayOptions, request: RelayRequest, check: (bod
   const key = presentedKey(request.header('authorization'), body);
   if (key === undefined || !o.browserKeys.has(key)) return refusal({ status: 401, message: 'this relay does not accept that write key' });
   const checked = check(body);
-  if (!checked.ok) return refusal(checked.refusal);
-  return forward(o, check === checkBatch ? o.batchUrl : o.receiptsUrl, checked.body);
+  return checked.ok ? { body: checked.body } : refusal(checked.refusal);
 }
 
 /** POST to the collector with the server's key; its answer, or a 502/504 of the relay's own. */

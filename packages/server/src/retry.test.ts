@@ -131,6 +131,24 @@ describe('retry and backoff on the injected clock', () => {
     expect(server.events.map((e) => e.properties?.i)).toEqual([...Array(20).keys()]);
   });
 
+  for (const [answer, status, retryLimit] of [
+    ['a refused key', 401, 3],
+    ['a 5xx past retryLimit', 500, 0],
+  ] as const) {
+    it(`sends each event at most once per flush() when ${answer} puts a batch back`, async () => {
+      server.respond(() => ({ status }));
+      const tm = client({ flushAt: 100, maxConcurrentRequests: 1, retryLimit });
+      for (let i = 0; i < 1500; i++) void tm.track({ event: 'E', properties: { i } });
+      await tm.flush();
+      // One request: the batch went back to the front, and the flush stopped there.
+      expect(server.requests.map((r) => [r.events.length, r.events[0]?.properties?.i])).toEqual([[500, 0]]);
+      expect(tm.stats().queued).toBe(1500);
+      server.respond(() => ({ status: 200 }));
+      await tm.flush(); // a later flush lifts the pause and sends them all, in order
+      expect(server.events.map((e) => e.properties?.i)).toEqual([...Array(1500).keys()]);
+    });
+  }
+
   it('retries network failures and reports them as network errors', async () => {
     const closedPort = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {

@@ -1,5 +1,5 @@
 import { TidemarkError, systemClock, type Clock } from '@tidemark/core';
-import { createNodeHttpFetch, type FetchLike } from './node-http-fetch.js';
+import { createNodeHttpFetch, globalFetch, type FetchLike } from './node-http-fetch.js';
 
 import { describeValue, numberOption, type DropInfo, type Logger } from '@tidemark/protocol';
 
@@ -139,7 +139,7 @@ export function resolveServerOptions(input: ServerClientOptions | string): Resol
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw invalid('fetch must be a function shaped like the global fetch');
   const logger = options.logger ?? console;
   const own = options.fetch ? undefined : createNodeHttpFetch();
-  const fetchImpl: FetchLike | undefined = options.fetch ?? own ?? globalThis.fetch;
+  const fetchImpl: FetchLike | undefined = options.fetch ?? own ?? globalFetch<FetchLike>();
   if (typeof fetchImpl !== 'function') throw invalid('no fetch available: pass { fetch } (Node ≥ 18 has one built in)');
   if (options.onError !== undefined && typeof options.onError !== 'function') throw invalid('onError must be a function');
   if (options.onDrop !== undefined && typeof options.onDrop !== 'function') throw invalid('onDrop must be a function');
