@@ -32,6 +32,13 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
   const send = (message: unknown) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
+  // Answers go out in frame order: an error answered at once waits for the answers of the
+  // frames before it, still committing, so a client may match answers by position.
+  let answered: Promise<void> = Promise.resolve();
+  const answer = (message: unknown) => {
+    const ready = Promise.resolve(message);
+    answered = answered.then(() => ready).then(send);
+  };
   const flow = () => {
     if (inFlight >= MAX_IN_FLIGHT || rateWait !== null) ws.pause();
     else ws.resume();
@@ -45,15 +52,17 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
       ids = receiptIds(check, 'check');
     } catch (err) {
       deps.stats.refusedRequests += 1;
-      send({ error: err instanceof HttpError ? err.message : 'malformed check' });
+      answer({ error: err instanceof HttpError ? err.message : 'malformed check' });
       return;
     }
-    deps.ingestor.settled().then(
-      async () => send({ reportedIds: await deps.store.storedIds(source, ids) }),
-    ).catch((err: unknown) => {
-      deps.onStorageError(err);
-      send({ error: 'the check could not be answered; ask again later' });
-    });
+    answer(
+      deps.ingestor.settled().then(
+        async () => ({ reportedIds: await deps.store.storedIds(source, ids) }),
+      ).catch((err: unknown) => {
+        deps.onStorageError(err);
+        return { error: 'the check could not be answered; ask again later' };
+      }),
+    );
   };
 
   ws.on('message', (data: RawData) => {
@@ -70,7 +79,7 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
       frame = JSON.parse(text);
     } catch {
       deps.stats.refusedRequests += 1;
-      send({ error: 'malformed JSON: send { "data": [events] }' });
+      answer({ error: 'malformed JSON: send { "data": [events] }' });
       return;
     }
     if (frame !== null && typeof frame === 'object' && 'check' in frame) {
@@ -82,19 +91,21 @@ export function serveIngestSocket(ws: WebSocket, source: string, address: string
       items = normalizeFrame({ text, value: frame }, source);
     } catch (err) {
       deps.stats.refusedRequests += 1;
-      send({ error: err instanceof HttpError ? err.message : 'malformed frame' });
+      answer({ error: err instanceof HttpError ? err.message : 'malformed frame' });
       return;
     }
     inFlight += 1;
     flow();
-    deps.ingestor.ingest(items).then(
-      (result) => send({ reportedIds: result.reportedIds, rejected: result.rejected }),
+    const stored = deps.ingestor.ingest(items).then(
+      (result) => ({ reportedIds: result.reportedIds, rejected: result.rejected }),
       (err: unknown) => {
         // Backpressure is not a storage failure: nothing to log, the client resends.
         if (!(err instanceof BackpressureError)) deps.onStorageError(err);
-        send({ error: 'the events could not be stored; resend them later' });
+        return { error: 'the events could not be stored; resend them later' };
       },
-    ).finally(() => {
+    );
+    answer(stored);
+    void stored.finally(() => {
       inFlight -= 1;
       flow();
     });

@@ -73,6 +73,23 @@ forEachStore(() => {
       expect(ws.readyState).toBe(WebSocket.OPEN);
     });
 
+    it('answers frames in the order they came, though an error is known before the commit before it', async () => {
+      tc = await startTestCollector();
+      const { ws, next } = await open(`/app/${APP_ID}/track`);
+      const good = trackEvent();
+      ws.send(JSON.stringify({ data: [good] }));
+      ws.send(JSON.stringify({ data: [{ messageId: 'bad', type: 'nope', anonymousId: 'a' }] }));
+      ws.send('not json');
+      ws.send(JSON.stringify({ check: [good.messageId] }));
+      const answers = [await next(), await next(), await next(), await next()];
+      expect(answers).toEqual([
+        { reportedIds: [good.messageId], rejected: [] },
+        { reportedIds: [], rejected: [{ messageId: 'bad', reason: expect.any(String) }] },
+        { error: expect.stringMatching(/^malformed JSON/) },
+        { reportedIds: [good.messageId] },
+      ]);
+    });
+
     it('acks duplicates again without storing them twice, and rejects bad events by id', async () => {
       tc = await startTestCollector();
       const { ws, next } = await open(`/${APP_ID}/`);
