@@ -133,5 +133,20 @@ forEachStore((engine) => {
       const changed = await tc.get(`/v1/export/sessions?cursor=${sessions.cursor}`);
       expect(changed.body.items).toEqual([expect.objectContaining({ sessionId: '1', duration: 1800, eventCount: 3 })]);
     });
+
+    it('merges traits the same way whether two identify calls share a request or not: shallow, later winning, null kept', async () => {
+      const identify = (traits: Record<string, unknown>) => trackEvent({ type: 'identify', event: undefined, userId: 'u1', traits });
+      const first = { address: { city: 'Paris', zip: '75001' }, plan: 'pro', seats: 3 };
+      const second = { address: { city: 'Lyon' }, plan: null };
+      const traitsAfter = async (requests: Array<Array<Record<string, unknown>>>) => {
+        tc = await startTestCollector();
+        for (const batch of requests) await store(batch);
+        return (await tc.get('/v1/export/users')).body.items[0].traits;
+      };
+      const expected = { address: { city: 'Lyon' }, plan: null, seats: 3 };
+      expect(await traitsAfter([[identify(first), identify(second)]])).toEqual(expected);
+      await tc.close();
+      expect(await traitsAfter([[identify(first)], [identify(second)]])).toEqual(expected);
+    });
   });
 });

@@ -65,6 +65,7 @@ export class EventStore {
   readonly #upsertSessions: (rows: number) => Statement;
   readonly #endSession: Statement;
   readonly #upsertUsers: (rows: number) => Statement;
+  readonly #userTraits: Statement;
   readonly #freshSince: Statement;
   readonly #maxSeq: Statement;
   /** The newest `seq` in the write transaction (rows are numbered one after another). */
@@ -102,13 +103,14 @@ export class EventStore {
       (n) => `INSERT INTO users (${USER_COLUMNS}) VALUES ${placeholders(n, 10)}
        ON CONFLICT (source, user_key) DO UPDATE SET
          user_id = coalesce(excluded.user_id, user_id),
-         traits = CASE WHEN excluded.traits IS NULL THEN traits ELSE json_patch(coalesce(traits, '{}'), excluded.traits) END,
+         traits = coalesce(excluded.traits, traits),
          first_seen_ms = min(first_seen_ms, excluded.first_seen_ms),
          last_seen_ms = max(last_seen_ms, excluded.last_seen_ms),
          event_count = event_count + excluded.event_count,
          modified_ms = excluded.modified_ms,
          change_seq = excluded.change_seq`,
     );
+    this.#userTraits = db.prepare('SELECT traits FROM users WHERE source = ? AND user_key = ?');
     this.#freshSince = db.prepare('SELECT key, seq FROM events WHERE seq > ?');
     this.#maxSeq = db.prepare('SELECT max(seq) AS n FROM events');
     const max = (sql: string) => Number((db.prepare(sql).get() as { n: number | null }).n ?? 0);
@@ -199,7 +201,19 @@ export class EventStore {
   }
 
   #writeUsers(users: UserDelta[], nowMs: number): void {
-    runChunked(this.#upsertUsers, users, (u) => [u.source, u.userKey, u.anonymousId, u.userId, u.traits ? JSON.stringify(u.traits) : null, u.firstMs, u.lastMs, u.count, nowMs, ++this.#userSeq]);
+    runChunked(this.#upsertUsers, users, (u) => [u.source, u.userKey, u.anonymousId, u.userId, u.traits ? this.#mergedTraits(u) : null, u.firstMs, u.lastMs, u.count, nowMs, ++this.#userSeq]);
+  }
+
+  /**
+   * A user's stored traits with the commit's merged over them, shallowly, later calls winning
+   * and `null` kept: the rule within one commit and ClickHouse's. (SQLite's `json_patch`
+   * merged nested objects and deleted keys set to `null`, so the same calls stored other
+   * traits when group commit split them differently.)
+   */
+  #mergedTraits(user: UserDelta): string {
+    const stored = (this.#userTraits.get([user.source, user.userKey]) as { traits: string | null } | undefined)?.traits;
+    // A null-prototype target, as in the rollup: a `__proto__` key stays a plain key.
+    return JSON.stringify(stored ? Object.assign(Object.create(null), JSON.parse(stored), user.traits) : user.traits);
   }
 
   /**
