@@ -7,14 +7,15 @@ export type FetchLike = (
 /** A {@link FetchLike} that owns sockets to release on close. */
 export type ClosableFetch = FetchLike & { close(): void };
 
-/** Most of a response body read; a collector's answer is a few hundred bytes. */
-const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** Most of a response body read, in characters; a collector's answer is a few hundred. */
+const MAX_RESPONSE_CHARS = 1024 * 1024;
 
 // Minimal shapes of node:http(s), so no Node type leaks into the package's public types.
 interface NodeResponse {
   statusCode?: number;
   headers: Record<string, string | string[] | undefined>;
-  on(event: 'data', fn: (chunk: { length: number; toString(encoding: 'utf8'): string }) => void): void;
+  setEncoding(encoding: 'utf8'): void;
+  on(event: 'data', fn: (chunk: string) => void): void;
   on(event: 'end' | 'error' | 'aborted', fn: (error?: Error) => void): void;
   destroy(): void;
 }
@@ -68,9 +69,11 @@ export function createNodeHttpFetch(): ClosableFetch | undefined {
       const request = (secure ? https : http).request(target, { method: init.method, headers, agent: secure ? agents.https : agents.http, signal: init.signal }, (res) => {
         const chunks: string[] = [];
         let size = 0;
+        // Decoded across chunks: a character split between two would become U+FFFD twice.
+        res.setEncoding('utf8');
         res.on('data', (chunk) => {
           size += chunk.length;
-          if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk.toString('utf8'));
+          if (size <= MAX_RESPONSE_CHARS) chunks.push(chunk);
         });
         res.on('error', (error) => reject(error));
         res.on('aborted', () => reject(new Error('the response was cut off')));
