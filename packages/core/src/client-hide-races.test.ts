@@ -183,6 +183,20 @@ describe('page hide, against what overlaps it', () => {
     expect(await store.count()).toBe(0);
   });
 
+  it('sends an event queued twice (a rescue queued again as the dying write landed) once, and leaves neither copy', async () => {
+    const store = memoryStore();
+    const event = { type: 'track', event: 'twice', messageId: 'twice-000000000000000', anonymousId: 'a', timestamp: new Date().toISOString(), context: {} } as TidemarkEvent;
+    await store.add([event]);
+    await store.add([{ ...event }]);
+    const wire: TidemarkEvent[] = [];
+    const client = createTidemark({ writeKey: 'wk', transport: recordingTransport(wire, false), store, storage: memoryKeyValue(), clock: manualClock(), lock: localLock(), flushAt: 1000 });
+    await tick();
+    await client.flush();
+    await client.flush();
+    expect(named(wire, 'twice')).toBe(1);
+    expect(await store.count()).toBe(0);
+  });
+
   it('sends within the grace after a reload although the clock was set back an hour since the marks', async () => {
     const store = memoryStore();
     const storage = memoryKeyValue();

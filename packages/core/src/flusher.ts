@@ -147,11 +147,15 @@ export class Flusher {
         break;
       }
       const peeked: Peeked = { moves: o.queue.moves, keys: new Map(entries.map((e) => [e.event.messageId, e.key])) };
+      // One entry per event: an event queued twice (a rescue queued again while the dying
+      // page's write landed after all) goes once, as the entry the peek's keys name.
+      const keyed = entries.filter((e) => peeked.keys.get(e.event.messageId) === e.key);
       // Known delivered (a keepalive request while the page was hidden, say): remove, do not resend.
-      const done = entries.filter((e) => o.alreadyDelivered.delete(e.event.messageId) || !e.event.messageId);
-      await o.queue.remove(done.map((e) => e.key));
-      o.uncertain.forget(done.map((e) => e.event.messageId));
-      const batch = entries.filter((e) => !done.includes(e)).map((e) => e.event);
+      const done = new Set(keyed.filter((e) => o.alreadyDelivered.delete(e.event.messageId) || !e.event.messageId));
+      const sending = keyed.filter((e) => !done.has(e));
+      if (sending.length < entries.length) await o.queue.remove(entries.filter((e) => !sending.includes(e)).map((e) => e.key));
+      o.uncertain.forget([...done].map((e) => e.event.messageId));
+      const batch = sending.map((e) => e.event);
       // In flight from now, while the receipts are asked too: a hide meanwhile marks them
       // uncertain rather than handing them to keepalive as this drain sends them.
       for (const e of batch) this.inFlight.add(e.messageId);
