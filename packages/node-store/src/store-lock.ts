@@ -51,6 +51,9 @@ export async function acquireStoreLock(fs: StoreFs, dir: string): Promise<StoreL
   }
 }
 
+/** How many times (50 ms apart) an empty lock file is read again before it counts as stale. */
+const LOCK_WRITE_CHECKS = 10;
+
 /** A lock file's owner, waiting a little for one another process has created but not yet written. */
 async function lockOwner(fs: StoreFs, path: string): Promise<number | undefined> {
   for (let attempt = 0; ; attempt++) {
@@ -61,9 +64,7 @@ async function lockOwner(fs: StoreFs, path: string): Promise<number | undefined>
   }
 }
 
-/** How many times (50 ms apart) an empty lock file is read again before it counts as stale. */
-const LOCK_WRITE_CHECKS = 10;
-
+/** Create the lock file, taking a stale one over once; `forget` drops this process's claim when the lock is not (or no longer) ours. */
 async function takeLock(fs: StoreFs, path: string, forget: () => void): Promise<StoreLock> {
   for (let attempt = 0; ; attempt++) {
     try {
