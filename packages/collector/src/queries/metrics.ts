@@ -1,8 +1,22 @@
 import type { Db } from '../store/schema.js';
 import { bucketSql, personOfRange, personSql, type RangeQuery } from './range.js';
 
-/** One bucket of `/v1/metrics`: its first day and a count per event name. */
+/** One bucket of `/v1/metrics`: its first day and a count per event name (see {@link metricsKey}). */
 export type MetricsRow = { date: string } & Record<string, number | string>;
+
+/**
+ * The key an event name's count goes under in a `/v1/metrics` row. The row's `date` is its
+ * bucket, so an event named `date` would overwrite it (every client would then read a count
+ * as the day): that name, and the names that would collide with its escape (`$date`,
+ * `$$date`, …), get one more leading `$`. Every other name is its own key.
+ *
+ * @param name - the event name
+ * @returns the key
+ * @example metricsKey('date') // '$date'
+ */
+export function metricsKey(name: string): string {
+  return /^\$*date$/.test(name) ? `$${name}` : name;
+}
 
 /**
  * Count events per name and bucket (`GET /v1/metrics`) in SQLite, by corrected event time, UTC.
@@ -38,7 +52,8 @@ export function metricsRows(counts: Array<{ date: string; name: string; n: numbe
   for (const row of counts) {
     let entries = byDate.get(row.date);
     if (!entries) byDate.set(row.date, (entries = new Map()));
-    entries.set(row.name, (entries.get(row.name) ?? 0) + Number(row.n));
+    const key = metricsKey(row.name);
+    entries.set(key, (entries.get(key) ?? 0) + Number(row.n));
   }
   // fromEntries defines own properties, so an event named "__proto__" stays a plain key.
   return [...byDate].map(([date, entries]) => Object.fromEntries([['date', date], ...entries]) as MetricsRow);

@@ -57,6 +57,18 @@ forEachStore(() => {
       expect(res.body.data).toEqual([JSON.parse('{"date":"2025-01-01","<img src=x onerror=alert(1)>":1,"__proto__":1}')]);
     });
 
+    it('keeps the bucket date when an event is named date (its count goes under $date)', async () => {
+      tc = await startTestCollector();
+      await storeAt([
+        at('2025-01-01T10:00:00Z', { event: 'date' }),
+        at('2025-01-01T11:00:00Z', { event: 'date' }),
+        at('2025-01-01T12:00:00Z', { event: '$date' }),
+        at('2025-01-01T13:00:00Z', { event: 'dates' }),
+      ]);
+      const res = await tc.get('/v1/metrics?start_date=2025-01-01&end_date=2025-01-01');
+      expect(res.body.data).toEqual([{ date: '2025-01-01', $date: 2, $$date: 1, dates: 1 }]);
+    });
+
     it.each([
       ['', 'start_date and end_date are required'],
       ['?start_date=2025-01-01', 'start_date and end_date are required'],
